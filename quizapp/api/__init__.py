@@ -1,0 +1,66 @@
+"""The JSON API under /api/v1 (PRODUCT.md §5.2), documented by flask-smorest."""
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_smorest import Api
+
+from ..extensions import csrf
+from .errors import ApiError, api_error_response  # noqa: F401  (re-exported)
+
+API_PREFIX = "/api/v1"
+
+
+class QuizApi(Api):
+    """flask-smorest's Api, leaving error rendering to the app's own handlers."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+def register(app: Flask, blueprint) -> None:
+    """Register an area's API blueprint: documented, CSRF handled by us."""
+    csrf.exempt(blueprint)
+    app.extensions["quizapp_api"].register_blueprint(blueprint)
+
+
+def bearer_request() -> bool:
+    """True when the request authenticates with a bearer token, not the cookie."""
+    return request.headers.get("Authorization", "").startswith("Bearer ")
+
+
+def _csrf_for_cookie_clients():
+    """Cookie-authenticated API writes need the CSRF header; token clients do not."""
+    if not request.path.startswith(API_PREFIX + "/"):
+        return None
+    if request.method in {"GET", "HEAD", "OPTIONS"} or bearer_request():
+        return None
+    if request.endpoint is None or request.path == API_PREFIX + "/auth/token":
+        return None
+    csrf.protect()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    """Create the documented API and its base endpoints."""
+    api = QuizApi(
+        app,
+        spec_kwargs={
+            "info": {"description": "quizapp JSON API. Errors: {\"error\": {\"code\", \"message\"}}."},
+            "servers": [{"url": "/"}],
+        },
+    )
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.spec.components.security_scheme(
+        "cookieAuth", {"type": "apiKey", "in": "cookie", "name": app.config["SESSION_COOKIE_NAME"]}
+    )
+    app.extensions["quizapp_api"] = api
+    app.before_request(_csrf_for_cookie_clients)
+
+    from .auth import blp
+
+    register(app, blp)
+
+
+def current_api():
+    """The app's flask-smorest Api."""
+    return current_app.extensions["quizapp_api"]

@@ -1,0 +1,75 @@
+"""Question banks and their questions."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import timeutil
+from ..extensions import UTCDateTime, db
+
+CATEGORIES = {"theory": "政治理论", "regulations": "法规制度", "other": "其他"}
+
+
+class QuestionBank(db.Model):
+    """A named set of questions (题库)."""
+
+    __tablename__ = "question_banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    category: Mapped[str] = mapped_column(sa.String(20), default="other")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
+
+    owner = relationship("Officer")
+    questions: Mapped[list[Question]] = relationship(back_populates="bank", cascade="all, delete-orphan",
+                                                     passive_deletes=True, order_by="Question.id")
+
+    @property
+    def category_label(self) -> str:
+        return CATEGORIES.get(self.category, self.category)
+
+
+class Question(db.Model):
+    """One question. ``answer`` holds the key in the export format (PRODUCT.md §4.2).
+
+    Exams copy what they need into their papers, so editing a question later
+    never changes an exam already sat.
+    """
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bank_id: Mapped[int] = mapped_column(sa.ForeignKey("question_banks.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(sa.String(16))
+    stem: Mapped[str] = mapped_column(sa.Text)
+    stem_key: Mapped[str] = mapped_column(sa.String(255))
+    options: Mapped[list] = mapped_column(sa.JSON, default=list)
+    answer: Mapped[object] = mapped_column(sa.JSON)
+    explanation: Mapped[str] = mapped_column(sa.Text, default="")
+    chapter: Mapped[str] = mapped_column(sa.String(200), default="")
+    difficulty: Mapped[int] = mapped_column(sa.SmallInteger, default=2)
+    tags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    source: Mapped[str] = mapped_column(sa.String(200), default="")
+    retired: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now, onupdate=timeutil.now)
+
+    bank: Mapped[QuestionBank] = relationship(back_populates="questions")
+
+    __table_args__ = (
+        sa.Index("ix_questions_bank_type_stem_key", "bank_id", "type", "stem_key"),
+        sa.Index("ix_questions_bank_chapter", "bank_id", "chapter"),
+        sa.CheckConstraint("type in ('single', 'multiple', 'judge', 'fill')", name="type"),
+        sa.CheckConstraint("difficulty between 1 and 3", name="difficulty"),
+    )
+
+    @property
+    def qtype(self):
+        """This question's type from the registry."""
+        from .types import QUESTION_TYPES
+
+        return QUESTION_TYPES[self.type]

@@ -1,0 +1,164 @@
+"""Site-wide web pieces: navigation and home-panel registries, headers, error pages."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import Blueprint, Flask, current_app, render_template, request
+from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
+
+from . import timeutil
+
+bp = Blueprint("web", __name__)
+
+ROLE_LABELS = {"officer": "民警", "organiser": "组织者", "admin": "管理员"}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the top navigation, shown to the listed roles."""
+
+    label: str
+    endpoint: str
+    roles: frozenset
+    order: int
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block on the home page: a template and a function giving its context."""
+
+    template: str
+    roles: frozenset
+    order: int
+    context: Callable[[object], dict] = field(default=lambda user: {})
+
+
+NAV_ITEMS: list[NavItem] = []
+HOME_PANELS: list[HomePanel] = []
+
+
+def register_nav(label: str, endpoint: str, roles, order: int = 50) -> None:
+    """Add a navigation link for the given roles (idempotent)."""
+    item = NavItem(label, endpoint, frozenset(roles), order)
+    if item not in NAV_ITEMS:
+        NAV_ITEMS.append(item)
+        NAV_ITEMS.sort(key=lambda i: i.order)
+
+
+def register_home_panel(template: str, roles, order: int = 50, context=None) -> None:
+    """Add a panel to the home page of the given roles (idempotent)."""
+    if any(p.template == template for p in HOME_PANELS):
+        return
+    HOME_PANELS.append(HomePanel(template, frozenset(roles), order, context or (lambda user: {})))
+    HOME_PANELS.sort(key=lambda p: p.order)
+
+
+def nav_for(user) -> list[NavItem]:
+    """The navigation links the user's role may follow."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in NAV_ITEMS if user.role in item.roles]
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Home page: the panels of the user's role."""
+    panels = [
+        (panel.template, panel.context(current_user))
+        for panel in HOME_PANELS
+        if current_user.role in panel.roles
+    ]
+    return render_template("home.html", panels=panels)
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness probe for load balancers."""
+    return {"status": "ok"}
+
+
+def is_api_request() -> bool:
+    """True for requests under the JSON API prefix."""
+    return request.path.startswith("/api/")
+
+
+ERROR_TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    409: "操作冲突",
+    413: "上传的文件太大",
+    422: "提交的内容有误",
+    429: "操作太频繁",
+    500: "服务器出错了",
+}
+
+
+def render_error_page(status: int, message: str | None = None):
+    """A Chinese error page with the given status."""
+    title = ERROR_TITLES.get(status, "出错了")
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def set_security_headers(response):
+    """CSP and friends on every response."""
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+        "frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("QUIZAPP_HTTPS"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the site blueprint, template helpers and HTML error pages."""
+    app.register_blueprint(bp)
+    register_home_panel("_home_account.html", ("officer", "organiser", "admin"), order=99)
+    app.after_request(set_security_headers)
+    app.jinja_env.filters["localtime"] = timeutil.format_local
+    app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+
+    @app.context_processor
+    def _navigation():
+        return {"nav_items": nav_for(current_user)}
+
+    # API paths get JSON from the api package's handlers; these serve everyone else.
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        from .api.errors import api_error_response
+
+        if is_api_request():
+            return api_error_response(error)
+        if error.code == 429:
+            return render_error_page(429, "尝试次数过多，请稍后再试。")
+        if error.code == 400 and getattr(error, "description", "").startswith("The CSRF"):
+            return render_error_page(400, "页面已过期或来源不明，请刷新页面后重试。")
+        return render_error_page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(error: Exception):
+        from .api.errors import api_error_response
+
+        if isinstance(error, HTTPException):
+            return _http_error(error)
+        app.logger.exception("unhandled error on %s", request.path)
+        from .extensions import db
+
+        db.session.rollback()
+        if is_api_request():
+            return api_error_response(error)
+        return render_error_page(500, "请稍后再试；已保存的内容不会丢失。")

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite on a fresh machine:
+#   bash tests/run.sh [pytest args]
+# Installs Chromium and a CJK font with apt-get when missing (browser tests),
+# creates .venv with the package and its test extras, then runs pytest.
+# With TEST_DATABASE_URL set, every database test also runs on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  fi
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

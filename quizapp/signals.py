@@ -1,0 +1,12 @@
+"""Domain events that let one area react to another without importing it.
+
+Receivers run inside the sender's transaction and must be idempotent.
+"""
+from blinker import Namespace
+
+events = Namespace()
+
+# sender: the Attempt just submitted (graded, not yet committed).
+attempt_submitted = events.signal("attempt-submitted")
+# sender: the Exam just created (by a page, the API or a schedule).
+exam_created = events.signal("exam-created")

@@ -1,0 +1,42 @@
+"""Logging in, the forced password change and logging out, on a phone."""
+import pytest
+
+from quizapp.extensions import db
+from tests.browser.conftest import browser_login
+from tests.factories import DEFAULT_PASSWORD, make_officer
+
+pytestmark = pytest.mark.browser
+
+
+def test_officer_logs_in_changes_initial_password_and_logs_out(live_app, live_server, phone_page):
+    with live_app.app_context():
+        make_officer(badge="300001", name="王小明", must_change_password=True)
+        db.session.remove()
+    page = phone_page
+
+    browser_login(page, live_server, "300001", "wrong-password")
+    assert page.get_by_text("警号或密码不正确").is_visible()
+
+    browser_login(page, live_server, "300001", DEFAULT_PASSWORD)
+    assert page.get_by_role("heading", name="修改密码").is_visible()
+    assert page.get_by_text("请先设置自己的密码").is_visible()
+    # Every other page sends him back here until he has changed it.
+    page.goto(f"{live_server}/")
+    assert page.get_by_role("heading", name="修改密码").is_visible()
+
+    page.get_by_label("当前密码").fill(DEFAULT_PASSWORD)
+    page.get_by_label("新密码", exact=True).fill("Xinmima2026")
+    page.get_by_label("再次输入新密码").fill("Xinmima2026")
+    page.get_by_role("button", name="保存新密码").click()
+    assert page.get_by_text("密码已修改").is_visible()
+    assert page.get_by_role("heading", name="您好，王小明").is_visible()
+    # The page fits a phone: nothing wider than the viewport.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.get_by_role("button", name="退出").click()
+    assert page.get_by_text("您已退出登录").is_visible()
+    page.goto(f"{live_server}/")
+    assert page.get_by_role("heading", name="登录").is_visible()
+
+    browser_login(page, live_server, "300001", "Xinmima2026")
+    assert page.get_by_role("heading", name="您好，王小明").is_visible()

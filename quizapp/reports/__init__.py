@@ -1,0 +1,1 @@
+"""Exam, study and points reports."""

@@ -20,6 +20,7 @@ AREAS = (
     "notifications",
     "roster",
     "banks",
+    "exams",
 )
 
 

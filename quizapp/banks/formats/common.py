@@ -1,0 +1,226 @@
+"""Plain data every import format produces, and the checks they share (no database)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..types import OPTION_KEYS, QUESTION_TYPES, TYPE_NAMES, AnswerError, parse_judge
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_QUESTIONS = 50_000
+MAX_STEM = 5000
+MAX_OPTION = 1000
+MAX_TEXT = 5000
+MAX_SHORT = 200
+MAX_TAGS = 20
+
+DIFFICULTY_NAMES = {
+    "1": 1, "易": 1, "简单": 1, "容易": 1, "低": 1, "easy": 1,
+    "2": 2, "中": 2, "中等": 2, "一般": 2, "适中": 2, "普通": 2, "medium": 2,
+    "3": 3, "难": 3, "困难": 3, "较难": 3, "高": 3, "hard": 3,
+}
+JUDGE_WORDS = {"对", "错", "正确", "错误", "√", "×", "✓", "✗", "✔", "✘"}
+BLANK_MARK = re.compile(r"[（(]\s*[）)]|_{2,}")
+
+
+class ParseFailure(Exception):
+    """A whole file cannot be read; the message is Chinese."""
+
+
+@dataclass
+class ParseError:
+    """One problem: row (spreadsheet row, text line or JSON item), column, Chinese message."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = f"第{self.row}行" if self.row else "文件"
+        return f"{where}{' ' + self.column if self.column else ''}：{self.message}"
+
+
+@dataclass
+class ParsedQuestion:
+    """One question as a file states it, already in canonical export shape."""
+
+    type: str
+    stem: str
+    options: list[dict] = field(default_factory=list)
+    answer: object = None
+    explanation: str = ""
+    chapter: str = ""
+    difficulty: int = 2
+    tags: list[str] = field(default_factory=list)
+    source: str = ""
+    retired: bool = False
+    line: int | None = None
+
+    def as_export(self) -> dict:
+        """The question in the JSON export shape (PRODUCT.md §4.2)."""
+        data = {
+            "type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,
+            "explanation": self.explanation, "chapter": self.chapter, "difficulty": self.difficulty,
+            "tags": self.tags, "source": self.source,
+        }
+        if self.retired:
+            data["retired"] = True
+        return data
+
+
+@dataclass
+class ParseResult:
+    """What a parser read: questions, errors, and the bank a JSON export names."""
+
+    format: str
+    questions: list[ParsedQuestion] = field(default_factory=list)
+    errors: list[ParseError] = field(default_factory=list)
+    bank: dict = field(default_factory=dict)
+
+    def fail(self, row: int | None, column: str, message: str) -> None:
+        self.errors.append(ParseError(row, column, message))
+
+
+class InvalidQuestion(ValueError):
+    """A question that breaks a rule: the column it concerns and a Chinese message."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+        self.message = message
+
+
+def fold(text) -> str:
+    """NFKC and trimmed: full-width letters, digits and punctuation made half-width."""
+    return unicodedata.normalize("NFKC", str(text or "")).strip()
+
+
+def type_code(raw: str) -> str | None:
+    """单选/单选题/single… → 'single'; None when unknown."""
+    return TYPE_NAMES.get(re.sub(r"\s+", "", fold(raw)).lower())
+
+
+def difficulty_of(raw) -> int:
+    """1–3 or 易/中/难 (blank means 2); InvalidQuestion otherwise."""
+    text = fold(raw).lower()
+    if not text:
+        return 2
+    if text.endswith(".0"):
+        text = text[:-2]
+    if text in DIFFICULTY_NAMES:
+        return DIFFICULTY_NAMES[text]
+    raise InvalidQuestion("难度", f"难度“{raw}”无效，应为1、2、3（或 易/中/难）。")
+
+
+def split_tags(raw) -> list[str]:
+    """Tags from a list or a comma/semicolon separated text."""
+    if isinstance(raw, list):
+        items = [str(t) for t in raw]
+    else:
+        items = re.split(r"[,，;；、|]", str(raw or ""))
+    tags = []
+    for tag in (t.strip() for t in items):
+        if tag and tag not in tags:
+            tags.append(tag[:50])
+    return tags[:MAX_TAGS]
+
+
+def letters_of(raw: str) -> list[str] | None:
+    """'ABD', 'A,B,D', 'a、b' → ['A','B','D']; None when the text is not only option letters."""
+    text = re.sub(r"[\s,，、;；/|]+", "", fold(raw)).upper()
+    if text and all(ch in OPTION_KEYS for ch in text):
+        return list(text)
+    return None
+
+
+def infer_type(answer: str, options: list[dict], stem: str = "") -> str:
+    """A missing 题型 from the answer's shape: 对/错 → judge, letters → choice, text → fill."""
+    text = fold(answer)
+    if text in JUDGE_WORDS or (not options and text.lower() in {"true", "false"}):
+        return "judge"
+    if options and _judge_options(options):
+        return "judge"
+    letters = letters_of(text) if options else None
+    if letters:
+        return "multiple" if len(set(letters)) > 1 else "single"
+    return "fill"
+
+
+def _judge_options(options: list[dict]) -> bool:
+    return len(options) == 2 and all(fold(o["text"]) in JUDGE_WORDS for o in options)
+
+
+def make_options(texts: list[str], column: str = "选项") -> list[dict]:
+    """Consecutive option texts → [{"key": "A", "text": …}]; a gap or too many is an error."""
+    while texts and not texts[-1].strip():
+        texts = texts[:-1]
+    if len(texts) > len(OPTION_KEYS):
+        raise InvalidQuestion(column, f"选项最多{len(OPTION_KEYS)}个（A–H）。")
+    options = []
+    for key, text in zip(OPTION_KEYS, texts):
+        text = text.strip()
+        if not text:
+            raise InvalidQuestion(f"{column}{key}", f"选项{key}为空，但后面还有选项；选项应从A起连续填写。")
+        if len(text) > MAX_OPTION:
+            raise InvalidQuestion(f"{column}{key}", f"选项{key}超过{MAX_OPTION}字。")
+        options.append({"key": key, "text": text})
+    return options
+
+
+def build_question(*, type_: str, stem: str, options: list[dict], answer, explanation: str = "",
+                   chapter: str = "", difficulty=2, tags=None, source: str = "", line: int | None = None,
+                   retired: bool = False) -> ParsedQuestion:
+    """Check one question through the type registry; InvalidQuestion names the column at fault."""
+    if type_ not in QUESTION_TYPES:
+        raise InvalidQuestion("题型", f"题型“{type_}”无效，应为单选、多选、判断或填空。")
+    qtype = QUESTION_TYPES[type_]
+    stem = (stem or "").strip()
+    if not stem:
+        raise InvalidQuestion("题干", "题干不能为空。")
+    if len(stem) > MAX_STEM:
+        raise InvalidQuestion("题干", f"题干超过{MAX_STEM}字。")
+    if isinstance(answer, str):
+        answer = answer.strip()
+    if answer in (None, "", []):
+        raise InvalidQuestion("答案", "答案不能为空。")
+    if type_ == "judge" and options:
+        # 考试宝 style: options 对/错 (or 正确/错误) and the answer a letter.
+        if not _judge_options(options):
+            raise InvalidQuestion("选项", "判断题只能有“对/错”（或“正确/错误”）两个选项，或不填选项。")
+        letter = letters_of(answer) if isinstance(answer, str) else None
+        if letter and len(letter) == 1:
+            chosen = next((o["text"] for o in options if o["key"] == letter[0]), None)
+            if chosen is None:
+                raise InvalidQuestion("答案", f"答案“{answer}”不是已有的选项。")
+            answer = chosen
+        options = []
+    if not qtype.has_options and options:
+        raise InvalidQuestion("选项", f"{qtype.label}题不应有选项。")
+    try:
+        key = qtype.validate_key(answer, options)
+    except AnswerError as error:
+        raise InvalidQuestion("答案", str(error)) from None
+    if type_ == "fill" and any(len(alt) > MAX_OPTION for blank in key for alt in blank):
+        raise InvalidQuestion("答案", f"填空答案超过{MAX_OPTION}字。")
+    for value, label, limit in ((explanation, "解析", MAX_TEXT), (chapter, "章节", MAX_SHORT), (source, "来源", MAX_SHORT)):
+        if len(value or "") > limit:
+            raise InvalidQuestion(label, f"{label}超过{limit}字。")
+    if isinstance(difficulty, bool) or not (isinstance(difficulty, int) and 1 <= difficulty <= 3):
+        difficulty = difficulty_of(difficulty)
+    return ParsedQuestion(
+        type=type_, stem=stem, options=options if qtype.has_options else [], answer=key,
+        explanation=(explanation or "").strip(), chapter=(chapter or "").strip(), difficulty=difficulty,
+        tags=split_tags(tags or []), source=(source or "").strip(), retired=retired, line=line,
+    )
+
+
+def judge_value(text: str) -> bool | None:
+    """对/错/正确/错误/√/× → bool, else None."""
+    try:
+        return parse_judge(text) if fold(text) in JUDGE_WORDS else None
+    except AnswerError:
+        return None

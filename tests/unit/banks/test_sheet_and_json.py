@@ -1,0 +1,122 @@
+"""Spreadsheets (our template, 考试宝) and our JSON export."""
+import io
+import json
+
+import openpyxl
+
+from quizapp.banks.formats import parse_file
+
+
+def xlsx(rows) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+KAOSHIBAO_HEADER = ["题干（必填）", "题型 （必填）", "选项 A", "选项 B", "选项C", "选项D", "选项E(勿删)", "选项F(勿删)",
+                    "选项G(勿删)", "选项H(勿删)", "正确答案（必填）", "解析（勿删）", "章节（勿删）", "难度"]
+
+
+def kaoshibao_row(stem, type_, options, answer, explanation="", chapter="", difficulty=""):
+    return [stem, type_] + (options + [""] * 8)[:8] + [answer, explanation, chapter, difficulty]
+
+
+def test_kaoshibao_template_imports_as_it_is():
+    data = xlsx([
+        ["说明：题型请填写单选题、多选题、判断题、填空题；判断题的选项请填对、错"],
+        KAOSHIBAO_HEADER,
+        kaoshibao_row("党的最高领导机关是", "单选题", ["全国代表大会", "中央委员会"], "A", "党章第十条", "第二章", "简单"),
+        kaoshibao_row("人民警察是武装性质的治安行政力量", "判断题", ["对", "错"], "A"),
+        kaoshibao_row("人民警察是军队", "判断题", ["对", "错"], "B"),
+        kaoshibao_row("下列属于……", "多选题", ["a", "b", "c"], "A,C", difficulty="3"),
+        kaoshibao_row("（ ）和（ ）", "填空题", [], "甲/乙|丙"),
+    ])
+    result = parse_file("kaoshibaoExcel模板.xlsx", data)
+    assert not result.errors
+    assert [q.line for q in result.questions] == [3, 4, 5, 6, 7]
+    single, true_, false_, multiple, fill = result.questions
+    assert (single.type, single.answer, single.explanation, single.chapter, single.difficulty) == (
+        "single", "A", "党章第十条", "第二章", 1)
+    assert (true_.type, true_.answer, true_.options) == ("judge", True, [])
+    assert false_.answer is False
+    assert (multiple.answer, multiple.difficulty) == (["A", "C"], 3)
+    assert fill.answer == [["甲", "乙"], ["丙"]]
+
+
+def test_bad_rows_are_reported_with_row_and_column():
+    data = xlsx([
+        ["题型", "题干", "选项A", "选项B", "选项C", "答案", "难度"],
+        ["单选", "缺选项B", "a", "", "c", "A", ""],
+        ["问答", "题型不对", "a", "b", "", "A", ""],
+        ["单选", "", "a", "b", "", "A", ""],
+        ["多选", "只有一个答案", "a", "b", "", "A", ""],
+        ["单选", "答案不在选项中", "a", "b", "", "D", ""],
+        ["判断", "难度不对", "", "", "", "对", "9"],
+        ["判断", "好题", "", "", "", "×", ""],
+    ])
+    result = parse_file("bank.xlsx", data)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "选项B"), (3, "题型"), (4, "题干"), (5, "答案"), (6, "答案"), (7, "难度")]
+    assert all(e.message for e in result.errors)
+    assert [q.stem for q in result.questions] == ["好题"]
+
+
+def test_csv_in_gb18030_with_english_headers():
+    text = "type,stem,option a,option b,answer,chapter\nsingle,题目,甲,乙,b,第一章\n"
+    result = parse_file("bank.csv", text.encode("gb18030"))
+    assert result.format == "csv"
+    assert [(q.type, q.answer, q.chapter) for q in result.questions] == [("single", "B", "第一章")]
+
+
+def test_missing_type_is_inferred_from_the_answer():
+    text = "题干,选项A,选项B,选项C,答案\n单选,甲,乙,丙,B\n多选,甲,乙,丙,AC\n判断,,,,错误\n填空（ ）,,,,答案\n"
+    result = parse_file("bank.csv", text.encode("utf-8-sig"))
+    assert [q.type for q in result.questions] == ["single", "multiple", "judge", "fill"]
+
+
+def test_sheet_without_header_is_a_clear_error():
+    result = parse_file("bank.xlsx", xlsx([["a", "b"], ["c", "d"]]))
+    assert not result.questions and "表头" in result.errors[0].message
+
+
+def export_document():
+    return {
+        "bank": {"name": "测试题库", "category": "regulations"},
+        "questions": [
+            {"type": "single", "stem": "S", "options": [{"key": "A", "text": "a"}, {"key": "B", "text": "b"}],
+             "answer": "B", "explanation": "e", "chapter": "c", "difficulty": 1, "tags": ["t"], "source": ""},
+            {"type": "multiple", "stem": "M", "options": [{"key": "A", "text": "a"}, {"key": "B", "text": "b"},
+                                                          {"key": "C", "text": "c"}],
+             "answer": ["A", "C"], "explanation": "", "chapter": "", "difficulty": 2, "tags": [], "source": "x"},
+            {"type": "judge", "stem": "J", "options": [], "answer": False, "explanation": "", "chapter": "",
+             "difficulty": 3, "tags": [], "source": ""},
+            {"type": "fill", "stem": "F（ ）", "options": [], "answer": [["four", "4"]], "explanation": "",
+             "chapter": "", "difficulty": 2, "tags": [], "source": ""},
+        ],
+    }
+
+
+def test_json_export_round_trips_exactly():
+    document = export_document()
+    result = parse_file("bank.json", json.dumps(document, ensure_ascii=False).encode())
+    assert not result.errors
+    assert result.bank == {"name": "测试题库", "category": "regulations", "description": ""}
+    assert [q.as_export() for q in result.questions] == document["questions"]
+
+
+def test_json_errors_name_the_question_and_field():
+    document = export_document()
+    document["questions"][0]["answer"] = "Z"
+    document["questions"][2]["answer"] = "yes"
+    document["questions"][3]["difficulty"] = 7
+    result = parse_file("bank.json", json.dumps(document).encode())
+    assert [(e.row, e.column) for e in result.errors] == [(1, "答案"), (3, "answer"), (4, "difficulty")]
+
+
+def test_json_that_is_not_an_export_is_an_error():
+    for data in (b"{", b"[1, 2]", b'{"questions": 3}', b"[" * 100000):
+        result = parse_file("bank.json", data)
+        assert result.errors and not result.questions

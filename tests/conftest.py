@@ -10,12 +10,32 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 from quizapp import create_app
 from quizapp.extensions import db, limiter
 
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") else [])
 FAST_HASH = "pbkdf2:sha256:1000"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests never share ``g`` with the test's app context.
+
+    Tests keep an app context pushed (for factories); Flask would reuse it for
+    every request, leaking the cached user and CSRF token from one request into
+    the next, which no real browser sees.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            if has_app_context():
+                g.__dict__.clear()
 
 
 def _postgres_settings(worker: str) -> dict:
@@ -48,7 +68,9 @@ def make_test_app(backend: str, tmp_path, worker: str = "main", **overrides):
     else:
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.db'}"
     settings.update(overrides)
-    return create_app(settings)
+    app = create_app(settings)
+    app.test_client_class = IsolatedClient
+    return app
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

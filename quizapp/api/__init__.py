@@ -34,7 +34,7 @@ def _csrf_for_cookie_clients():
         return None
     if request.method in {"GET", "HEAD", "OPTIONS"} or bearer_request():
         return None
-    if request.endpoint is None or request.path == API_PREFIX + "/auth/token":
+    if request.endpoint is None or (request.path == API_PREFIX + "/auth/token" and request.method == "POST"):
         return None
     csrf.protect()
     return None

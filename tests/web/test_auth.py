@@ -195,3 +195,43 @@ def test_sessions_in_the_database_are_one_per_login(client):
     login(client, "500014")
     login(client.application.test_client(), "500014")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 2
+
+
+def test_throttles_are_shared_through_redis_when_configured(tmp_path):
+    import os
+
+    import pytest
+
+    from tests.conftest import make_test_app
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("REDIS_URL not set")
+    settings = {"RATELIMIT_STORAGE_URI": redis_url, "LOGIN_FAILURES_PER_ACCOUNT": "2 per 15 minutes"}
+    worker_a = make_test_app("sqlite", tmp_path, **settings)
+    worker_b = make_test_app("sqlite", tmp_path, **settings)
+    with worker_a.app_context():
+        db.create_all()
+        from quizapp.extensions import limiter
+
+        limiter.reset()
+        make_officer(badge="520001")
+        assert login(worker_a.test_client(), "520001", "wrong").status_code == 200
+    with worker_b.app_context():
+        assert login(worker_b.test_client(), "520001", "wrong").status_code == 200
+        # The third failure counts across both "workers": they share Redis.
+        assert login(worker_b.test_client(), "520001", "wrong").status_code == 429
+        limiter.reset()
+        db.session.remove()
+        db.drop_all()
+
+
+def test_logins_keep_working_when_redis_is_down(tmp_path):
+    from tests.conftest import make_test_app
+
+    app = make_test_app("sqlite", tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+    with app.app_context():
+        db.create_all()
+        make_officer(badge="520002")
+        assert login(app.test_client(), "520002").status_code == 302
+        db.session.remove()

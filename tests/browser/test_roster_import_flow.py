@@ -1,0 +1,41 @@
+"""An admin imports the bureau's roster in a browser and sees a broken file rejected."""
+import pytest
+
+from quizapp.extensions import db
+from tests.browser.conftest import browser_login
+from tests.factories import DEFAULT_PASSWORD, make_officer
+from tests.roster_files import bureau_rows, xlsx_bytes
+
+pytestmark = pytest.mark.browser
+
+
+def test_admin_imports_roster_after_a_rejected_one(live_app, live_server, desktop_page, tmp_path):
+    with live_app.app_context():
+        make_officer(badge="100001", name="周建国", role="admin", department="市公安局")
+        db.session.remove()
+    broken_rows = bureau_rows(99)
+    broken_rows[40][2] = ""
+    broken = tmp_path / "名单（有错）.xlsx"
+    broken.write_bytes(xlsx_bytes(broken_rows))
+    good = tmp_path / "名单.xlsx"
+    good.write_bytes(xlsx_bytes(bureau_rows(99)))
+    page = desktop_page
+
+    browser_login(page, live_server, "100001", DEFAULT_PASSWORD)
+    page.get_by_role("link", name="导入名单").first.click()
+    page.get_by_label("名单文件（xlsx、xls或csv）").set_input_files(str(broken))
+    page.get_by_role("button", name="上传并预览").click()
+    assert page.get_by_text("文件中有1处错误，整个文件都不会导入").is_visible()
+    row = page.locator("tr", has_text="部门不能为空")
+    assert row.locator("td").first.inner_text() == "42"  # header is row 1, rows[40] is row 42
+
+    page.get_by_role("link", name="重新上传").click()
+    page.get_by_label("名单文件（xlsx、xls或csv）").set_input_files(str(good))
+    page.get_by_role("button", name="上传并预览").click()
+    assert page.locator(".stats .card", has_text="新增").locator(".stat").inner_text() == "99"
+    page.get_by_role("button", name="确认导入").click()
+    assert page.get_by_text("导入完成：新增99人").is_visible()
+    assert page.get_by_role("heading", name="初始密码（仅显示这一次，请妥善转交本人）").is_visible()
+
+    page.get_by_role("link", name="查看人员").click()
+    assert page.get_by_text("共100条").is_visible()

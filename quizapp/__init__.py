@@ -21,6 +21,7 @@ AREAS = (
     "roster",
     "banks",
     "exams",
+    "schedules",
 )
 
 

@@ -1,0 +1,223 @@
+"""Schedule use cases: define, pause, fire (idempotently) and watch the scheduler."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from .. import timeutil
+from ..audit.services import record
+from ..extensions import db
+from .lock import LEASE_NAME
+from .models import Schedule, ScheduleFiring, SchedulerLease
+from .rules import CalendarRule, RuleError, due_firing, next_firings, period_fields, period_key
+
+log = logging.getLogger("quizapp.scheduler")
+
+
+class ScheduleError(Exception):
+    """A schedule change refused, with a Chinese message."""
+
+
+@dataclass
+class ScheduleInput:
+    """What an organiser sets on a schedule (validated values)."""
+
+    name: str
+    template: dict
+    month: str = "1,4,7,10"
+    day: str = "1st mon"
+    day_of_week: str = "*"
+    hour: int = 9
+    minute: int = 0
+    open_days: int = 7
+
+    def rule(self) -> CalendarRule:
+        return CalendarRule(self.month, self.day, self.day_of_week, self.hour, self.minute, self.open_days,
+                            timeutil.local_zone().key)
+
+
+def _check(values: ScheduleInput) -> None:
+    """Refuse an unusable schedule before anything is saved."""
+    if not values.name.strip():
+        raise ScheduleError("请填写计划名称。")
+    if not isinstance(values.template, dict) or not str(values.template.get("title", "")).strip():
+        raise ScheduleError("考试模板必须是包含 title 的 JSON 对象。")
+    if values.template.get("mode", "full") not in ("full", "sample"):
+        raise ScheduleError("考试模板的 mode 只能是 full 或 sample。")
+    if values.template.get("mode") == "sample":
+        size = (values.template.get("draw") or {}).get("size")
+        if not isinstance(size, int) or size <= 0:
+            raise ScheduleError("随机抽测的模板需要 draw.size（抽取人数，正整数）。")
+    if not 1 <= values.open_days <= 90:
+        raise ScheduleError("开放天数应在1到90之间。")
+    try:
+        title = str(values.template["title"]).format(**period_fields(timeutil.now()))
+    except (KeyError, IndexError, ValueError):
+        raise ScheduleError("标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。") from None
+    if not title:
+        raise ScheduleError("标题不能为空。")
+    try:
+        if not next_firings(values.rule(), timeutil.now(), count=1):
+            raise ScheduleError("该日历规则今后不会再触发。")
+    except RuleError as error:
+        raise ScheduleError(str(error)) from error
+
+
+def create_schedule(values: ScheduleInput, actor) -> Schedule:
+    """Create a schedule. Commits."""
+    _check(values)
+    schedule = Schedule(created_by_id=getattr(actor, "id", None))
+    _apply(schedule, values)
+    db.session.add(schedule)
+    db.session.flush()
+    record(actor, "schedule.create", target=schedule, summary=f"创建定时计划“{schedule.name}”：{schedule.rule().describe()}")
+    db.session.commit()
+    return schedule
+
+
+def update_schedule(schedule: Schedule, values: ScheduleInput, actor) -> Schedule:
+    """Change a schedule's template or rule (periods already fired stay fired). Commits."""
+    _check(values)
+    _apply(schedule, values)
+    schedule.updated_at = timeutil.now()
+    record(actor, "schedule.update", target=schedule, summary=f"修改定时计划“{schedule.name}”：{schedule.rule().describe()}")
+    db.session.commit()
+    return schedule
+
+
+def _apply(schedule: Schedule, values: ScheduleInput) -> None:
+    schedule.name = values.name.strip()
+    schedule.template = values.template
+    schedule.month, schedule.day, schedule.day_of_week = values.month, values.day, values.day_of_week
+    schedule.hour, schedule.minute, schedule.open_days = values.hour, values.minute, values.open_days
+
+
+def set_paused(schedule: Schedule, paused: bool, actor) -> Schedule:
+    """Pause or resume a schedule. Commits."""
+    schedule.paused = paused
+    schedule.updated_at = timeutil.now()
+    record(actor, "schedule.pause" if paused else "schedule.resume", target=schedule,
+           summary=f"{'暂停' if paused else '恢复'}定时计划“{schedule.name}”")
+    db.session.commit()
+    return schedule
+
+
+def preview(schedule_or_rule, count: int = 4, after: datetime | None = None) -> list[datetime]:
+    """The next fire times of a schedule (or a rule)."""
+    rule = schedule_or_rule.rule() if isinstance(schedule_or_rule, Schedule) else schedule_or_rule
+    return next_firings(rule, after or timeutil.now(), count)
+
+
+# ---------------------------------------------------------------- firing
+
+def fire_due_schedules(now: datetime | None = None) -> list[ScheduleFiring]:
+    """Scheduler sweep: fire every active schedule whose period is due and not yet fired.
+
+    Catches up a period missed while the scheduler was down, as long as the
+    period's exam window is still open.
+    """
+    now = now or timeutil.now()
+    fired = []
+    for schedule in db.session.scalars(sa.select(Schedule).where(Schedule.paused.is_(False)).order_by(Schedule.id)):
+        try:
+            moment = due_firing(schedule.rule(), now, not_before=schedule.created_at)
+        except RuleError:
+            log.warning("schedule %s has an invalid rule", schedule.id)
+            continue
+        if moment is None:
+            continue
+        firing = fire_schedule(schedule, moment)
+        if firing is not None:
+            fired.append(firing)
+    return fired
+
+
+def fire_schedule(schedule: Schedule, fire_time: datetime) -> ScheduleFiring | None:
+    """Create the period's exam (draw, notify) once; None when the period was already fired.
+
+    The firing row is claimed first under its unique (schedule, period) key, so
+    two firings of one period — a retry, a restart, a second process — create
+    one exam. A failure is recorded on the firing for the organiser to see.
+    """
+    zone = timeutil.local_zone().key
+    period = period_key(fire_time, zone)
+    schedule_id = schedule.id
+    if db.session.scalar(sa.select(ScheduleFiring.id).where(
+            ScheduleFiring.schedule_id == schedule_id, ScheduleFiring.period == period)) is not None:
+        return None
+    firing = ScheduleFiring(schedule_id=schedule_id, period=period, fire_time=fire_time, status="pending")
+    db.session.add(firing)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    firing_id = firing.id
+    try:
+        exam = create_exam_from_template(schedule, fire_time, period)
+    except Exception as error:  # the exams service refused (e.g. a bank too small) or broke
+        db.session.rollback()
+        firing = db.session.get(ScheduleFiring, firing_id)
+        firing.status = "failed"
+        firing.error = str(getattr(error, "message", None) or error)[:2000]
+        record(None, "schedule.fire_failed", target=firing.schedule,
+               summary=f"定时计划“{firing.schedule.name}”在{period}未能创建考试：{firing.error}")
+        db.session.commit()
+        log.warning("schedule %s period %s failed: %s", schedule_id, period, firing.error)
+        return firing
+    firing = db.session.get(ScheduleFiring, firing_id)
+    firing.exam_id = exam.id
+    firing.status = "created"
+    record(None, "schedule.fire", target=firing.schedule,
+           summary=f"定时计划“{firing.schedule.name}”创建考试“{exam.title}”（{period}）")
+    db.session.commit()
+    return firing
+
+
+def create_exam_from_template(schedule: Schedule, fire_time: datetime, period: str):
+    """Create, draw and announce the exam of one period through the exams services."""
+    from ..exams import services as exams
+
+    template = dict(schedule.template)
+    draw = template.pop("draw", None) or {}
+    spec = {**template,
+            "title": str(template["title"]).format(**period_fields(fire_time, timeutil.local_zone().key)),
+            "opens_at": fire_time,
+            "closes_at": fire_time + timedelta(days=schedule.open_days)}
+    exam = exams.create_exam(spec, schedule.created_by, schedule_key=f"schedule:{schedule.id}:{period}",
+                             template_id=schedule.id)
+    if exam.mode == "sample":
+        exams.draw_candidates(exam, size=draw["size"], allocation=draw.get("allocation", "proportional"),
+                              seed=draw.get("seed"), departments=draw.get("departments"),
+                              actor=schedule.created_by)
+    from .jobs import announce_exam
+
+    announce_exam(exam)
+    return exam
+
+
+# ---------------------------------------------------------------- health
+
+@dataclass(frozen=True)
+class SchedulerHealth:
+    """Whether the scheduler is alive, for the admin banner."""
+
+    alive: bool
+    heartbeat_at: datetime | None
+    holder: str | None
+
+
+def scheduler_health(now: datetime | None = None) -> SchedulerHealth:
+    """Alive when the heartbeat is younger than three heartbeat intervals."""
+    now = now or timeutil.now()
+    lease = db.session.get(SchedulerLease, LEASE_NAME)
+    if lease is None:
+        return SchedulerHealth(False, None, None)
+    interval = current_app.config.get("QUIZAPP_SCHEDULER_HEARTBEAT", 30)
+    alive = lease.expires_at > now and now - lease.heartbeat_at < timedelta(seconds=3 * interval + 5)
+    return SchedulerHealth(alive, lease.heartbeat_at, lease.holder)

@@ -61,7 +61,14 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"打开 http://{host}:{port} 登录。按 Ctrl+C 停止。")
-    current_app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    serve(current_app._get_current_object(), host, port)
+
+
+def serve(app: Flask, host: str, port: int) -> None:
+    """Serve with werkzeug's threaded server (Flask's app.run refuses inside the CLI)."""
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @click.command("create-admin")

@@ -25,7 +25,7 @@ SHIPPED = {
         ("《中国共产党章程》", "《中国共产党支部工作条例（试行）》"),
     ),
     "regulations-police-law.json": (
-        "人民警察法与内务条令", "regulations",
+        "中华人民共和国人民警察法", "regulations",
         ("《中华人民共和国人民警察法》",),
     ),
 }

@@ -23,35 +23,23 @@ STUDY_REMINDER_HOUR = 8
 
 
 def exam_link(exam_id: int) -> str:
-    """Where an officer opens an exam."""
-    from flask import url_for
-
-    try:
-        return url_for("exams.intro", exam_id=exam_id)
-    except Exception:  # no request context or the exams pages use other names
-        return f"/exams/{exam_id}"
+    """Where an officer opens an exam (the same link as the exams area's invitations)."""
+    return f"/exams/{exam_id}"
 
 
-def _invited_ids(exam_id: int, unsubmitted_only: bool = False) -> list[int]:
-    """Officer ids of the invited candidates (optionally only those who have not submitted)."""
+def _invited_ids(exam, unsubmitted_only: bool = False, invited_before=None) -> list[int]:
+    """Officer ids of the invited candidates, optionally only those who have not submitted
+    or who were invited before a moment."""
     from ..exams.models import Attempt, Candidate
 
-    query = sa.select(Candidate.officer_id).where(Candidate.exam_id == exam_id, Candidate.replaced_at.is_(None))
+    query = sa.select(Candidate.officer_id).where(Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None))
     if unsubmitted_only:
-        submitted = sa.select(Attempt.id).where(Attempt.exam_id == exam_id, Attempt.officer_id == Candidate.officer_id,
+        submitted = sa.select(Attempt.id).where(Attempt.exam_id == exam.id, Attempt.officer_id == Candidate.officer_id,
                                                 Attempt.submitted_at.is_not(None))
         query = query.where(~sa.exists(submitted))
+    if invited_before is not None:
+        query = query.where(Candidate.created_at < invited_before)
     return list(db.session.scalars(query))
-
-
-def announce_exam(exam) -> int:
-    """Tell an exam's candidates about it (the caller commits)."""
-    window = f"{timeutil.format_local(exam.opens_at)} 至 {timeutil.format_local(exam.closes_at)}"
-    if exam.opens_at <= timeutil.now():
-        return notify(_invited_ids(exam.id), "exam", f"考试已开始：{exam.title}", f"请在 {window} 内完成。",
-                      exam_link(exam.id), dedupe_key=f"exam-open:{exam.id}")
-    return notify(_invited_ids(exam.id), "exam", f"新考试：{exam.title}", f"考试时间 {window}。",
-                  exam_link(exam.id), dedupe_key=f"exam-announce:{exam.id}")
 
 
 def send_exam_notices(now: datetime | None = None) -> int:
@@ -64,10 +52,12 @@ def send_exam_notices(now: datetime | None = None) -> int:
         Exam.closed_at.is_(None), Exam.opens_at <= now, Exam.closes_at > now)).all()
     for exam in open_exams:
         closes = timeutil.format_local(exam.closes_at)
-        sent += notify(_invited_ids(exam.id), "exam", f"考试已开始：{exam.title}", f"请在 {closes} 前完成。",
+        # Candidates invited after the exam opened were told it is open by the invitation.
+        sent += notify(_invited_ids(exam, invited_before=exam.opens_at), "exam", f"考试已开始：{exam.title}",
+                       f"请在 {closes} 前完成。",
                        exam_link(exam.id), dedupe_key=f"exam-open:{exam.id}")
         if exam.closes_at - now <= CLOSING_SOON:
-            sent += notify(_invited_ids(exam.id, unsubmitted_only=True), "exam", f"考试即将结束：{exam.title}",
+            sent += notify(_invited_ids(exam, unsubmitted_only=True), "exam", f"考试即将结束：{exam.title}",
                            f"考试将于 {closes} 结束，请尽快完成。", exam_link(exam.id),
                            dedupe_key=f"exam-closing:{exam.id}")
     db.session.commit()

@@ -56,11 +56,10 @@ def _check(values: ScheduleInput) -> None:
     if not 1 <= values.open_days <= 90:
         raise ScheduleError("开放天数应在1到90之间。")
     try:
-        title = str(values.template["title"]).format(**period_fields(timeutil.now()))
+        str(values.template["title"]).format(**period_fields(timeutil.now()))
     except (KeyError, IndexError, ValueError):
         raise ScheduleError("标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。") from None
-    if not title:
-        raise ScheduleError("标题不能为空。")
+    exam_spec(values.template, timeutil.now(), values.open_days)
     try:
         if not next_firings(values.rule(), timeutil.now(), count=1):
             raise ScheduleError("该日历规则今后不会再触发。")
@@ -179,25 +178,54 @@ def fire_schedule(schedule: Schedule, fire_time: datetime) -> ScheduleFiring | N
     return firing
 
 
+TEMPLATE_KEYS = {"title", "mode", "departments", "groups", "paper", "pass_mark", "total_points", "duration_minutes",
+                 "attempts_allowed", "shuffle", "partial_credit", "show_results", "start_delay_seconds", "rules", "draw"}
+
+
+def exam_spec(template: dict, fire_time: datetime, open_days: int):
+    """The exams area's ExamSpec for one period of a template (the POST /api/v1/exams shape)."""
+    from ..exams.services import ExamSpec, RuleSpec
+
+    unknown = set(template) - TEMPLATE_KEYS
+    if unknown:
+        raise ScheduleError(f"考试模板中有无法识别的字段：{'、'.join(sorted(unknown))}。")
+    paper = template.get("paper") or {}
+    if not isinstance(paper, dict) or not (paper.get("blueprint") or paper.get("questions")):
+        raise ScheduleError("考试模板需要 paper.blueprint（组卷规则）或 paper.questions（固定题目）。")
+    try:
+        blueprint = tuple(RuleSpec(bank=r["bank"], type=r["type"], count=int(r["count"]), points=float(r["points"]),
+                                   chapter=r.get("chapter")) for r in paper.get("blueprint") or ())
+        options = {key: template[key] for key in ("pass_mark", "total_points", "duration_minutes", "attempts_allowed",
+                                                  "partial_credit", "show_results", "start_delay_seconds", "rules")
+                   if key in template}
+        if "shuffle" in template:
+            options["shuffle_questions"] = options["shuffle_options"] = bool(template["shuffle"])
+        if paper.get("questions"):
+            options["questions"] = tuple(int(q) for q in paper["questions"])
+            options["question_points"] = float(paper.get("points", 1))
+        return ExamSpec(
+            title=str(template["title"]).format(**period_fields(fire_time, timeutil.local_zone().key)),
+            opens_at=fire_time, closes_at=fire_time + timedelta(days=open_days),
+            mode=template.get("mode", "full"), departments=tuple(template.get("departments") or ()),
+            groups=tuple(template.get("groups") or ()), blueprint=blueprint, **options)
+    except (KeyError, TypeError, ValueError) as error:
+        raise ScheduleError(f"考试模板格式有误：{error}") from error
+
+
 def create_exam_from_template(schedule: Schedule, fire_time: datetime, period: str):
-    """Create, draw and announce the exam of one period through the exams services."""
+    """Create the period's exam and, for mode=sample, draw it, through the exams services.
+
+    The exams services notify the candidates (on creation for mode=full, on the draw
+    for mode=sample). The exam's schedule_key makes a repeated call return the same exam.
+    """
     from ..exams import services as exams
 
-    template = dict(schedule.template)
-    draw = template.pop("draw", None) or {}
-    spec = {**template,
-            "title": str(template["title"]).format(**period_fields(fire_time, timeutil.local_zone().key)),
-            "opens_at": fire_time,
-            "closes_at": fire_time + timedelta(days=schedule.open_days)}
-    exam = exams.create_exam(spec, schedule.created_by, schedule_key=f"schedule:{schedule.id}:{period}",
-                             template_id=schedule.id)
-    if exam.mode == "sample":
-        exams.draw_candidates(exam, size=draw["size"], allocation=draw.get("allocation", "proportional"),
-                              seed=draw.get("seed"), departments=draw.get("departments"),
-                              actor=schedule.created_by)
-    from .jobs import announce_exam
-
-    announce_exam(exam)
+    spec = exam_spec(schedule.template, fire_time, schedule.open_days)
+    exam = exams.create_exam(None, spec, schedule_key=f"schedule:{schedule.id}:{period}", template_id=schedule.id)
+    if exam.mode == "sample" and not exam.sample_size:
+        draw = schedule.template.get("draw") or {}
+        exams.draw_candidates(None, exam, size=draw.get("size"), allocation=draw.get("allocation", "proportional"),
+                              seed=draw.get("seed"), fixed=draw.get("fixed"), departments=draw.get("departments"))
     return exam
 
 

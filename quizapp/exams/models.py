@@ -224,8 +224,6 @@ class Candidate(db.Model):
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"))
     source: Mapped[str] = mapped_column(sa.String(12), default="full")
     draw_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exam_draws.id", ondelete="SET NULL"))
-    # Seconds after opening before this candidate may start (Exam.start_delay_seconds).
-    start_offset_seconds: Mapped[int] = mapped_column(sa.Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
     replaced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replaced_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("exam_candidates.id", ondelete="SET NULL"))
@@ -337,7 +335,7 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(sa.ForeignKey("exam_attempts.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(sa.Integer)
-    answer: Mapped[object] = mapped_column(sa.JSON)
+    answer: Mapped[object | None] = mapped_column(sa.JSON)
     seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -22,6 +22,8 @@ DIFFICULTY_NAMES = {
 }
 JUDGE_WORDS = {"对", "错", "正确", "错误", "√", "×", "✓", "✗", "✔", "✘"}
 BLANK_MARK = re.compile(r"[（(]\s*[）)]|_{2,}")
+# Control characters (but tab and newline) and lone surrogates: no database stores them well.
+UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class ParseFailure(Exception):
@@ -94,6 +96,11 @@ class InvalidQuestion(ValueError):
         self.message = message
 
 
+def safe(text) -> str:
+    """Text without control characters or lone surrogates, trimmed."""
+    return UNSAFE_CHARS.sub("", str(text or "")).strip()
+
+
 def fold(text) -> str:
     """NFKC and trimmed: full-width letters, digits and punctuation made half-width."""
     return unicodedata.normalize("NFKC", str(text or "")).strip()
@@ -119,9 +126,9 @@ def difficulty_of(raw) -> int:
 def split_tags(raw) -> list[str]:
     """Tags from a list or a comma/semicolon separated text."""
     if isinstance(raw, list):
-        items = [str(t) for t in raw]
+        items = [safe(t) for t in raw]
     else:
-        items = re.split(r"[,，;；、|]", str(raw or ""))
+        items = re.split(r"[,，;；、|]", safe(raw))
     tags = []
     for tag in (t.strip() for t in items):
         if tag and tag not in tags:
@@ -178,13 +185,20 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
     if type_ not in QUESTION_TYPES:
         raise InvalidQuestion("题型", f"题型“{type_}”无效，应为单选、多选、判断或填空。")
     qtype = QUESTION_TYPES[type_]
-    stem = (stem or "").strip()
+    stem = safe(stem)
+    explanation, chapter, source = safe(explanation), safe(chapter), safe(source)
+    options = [{"key": o["key"], "text": safe(o["text"])} for o in options]
+    if any(not o["text"] for o in options):
+        raise InvalidQuestion("选项", "选项内容不能为空。")
+    if isinstance(answer, str):
+        answer = safe(answer)
+    elif isinstance(answer, list):
+        answer = [[safe(a) for a in item] if isinstance(item, list) else safe(item) if isinstance(item, str) else item
+                  for item in answer]
     if not stem:
         raise InvalidQuestion("题干", "题干不能为空。")
     if len(stem) > MAX_STEM:
         raise InvalidQuestion("题干", f"题干超过{MAX_STEM}字。")
-    if isinstance(answer, str):
-        answer = answer.strip()
     if answer in (None, "", []):
         raise InvalidQuestion("答案", "答案不能为空。")
     if type_ == "judge" and options:

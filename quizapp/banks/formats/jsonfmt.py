@@ -88,7 +88,7 @@ def _question(item, number: int):
         raise InvalidQuestion("tags", "标签应为文本列表。")
     stem = _text(item, "stem", "题干")
     return build_question(
-        type_=type_, stem=stem, options=[{"key": o["key"], "text": o["text"]} for o in options], answer=answer,
+        type_=type_, stem=stem, options=[{"key": o["key"], "text": o["text"].strip()} for o in options], answer=answer,
         explanation=_text(item, "explanation", "解析"), chapter=_text(item, "chapter", "章节"),
         difficulty=difficulty, tags=tags, source=_text(item, "source", "来源"),
         retired=item.get("retired") is True, line=number,

@@ -1,0 +1,437 @@
+"""Question-bank use cases: import, export, edit questions, delete banks.
+
+Every function that writes does it in one transaction and commits once; the web
+pages, the API, the CLI and the demo all call these same functions.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..audit.services import record, register_actions
+from ..extensions import db
+from .formats import ParseError, ParsedQuestion, build_question, parse_file
+from .formats.common import InvalidQuestion, make_options
+from .models import CATEGORIES, Question, QuestionBank
+from .types import TYPE_LABELS, stem_key
+from .usage import bank_in_use  # noqa: F401  (re-exported: the pages and API ask here)
+
+register_actions({
+    "bank.import": "导入题库",
+    "bank.create": "新建题库",
+    "bank.update": "修改题库",
+    "bank.delete": "删除题库",
+    "question.create": "新增试题",
+    "question.update": "修改试题",
+    "question.retire": "停用试题",
+    "question.restore": "恢复试题",
+})
+
+DUPLICATE_MODES = {"skip": "跳过", "update": "更新"}
+MAX_BANK_NAME = 100
+
+
+class BankError(Exception):
+    """A refused bank operation; the message is Chinese."""
+
+
+class QuestionInvalid(BankError):
+    """A question that breaks a rule; ``column`` names the field at fault."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
+# ---------------------------------------------------------------- import
+
+@dataclass
+class ImportReport:
+    """What an import did, or on a dry run would do."""
+
+    filename: str
+    format: str = ""
+    bank_name: str = ""
+    new_bank: bool = False
+    dry_run: bool = False
+    valid_only: bool = False
+    on_duplicate: str = "skip"
+    total: int = 0
+    imported: int = 0
+    updated: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: list[ParseError] = field(default_factory=list)
+    written: bool = False
+    bank_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file goes in: no errors, or the admin asked for the valid rows only."""
+        return (not self.errors or self.valid_only) and self.total > 0
+
+    @property
+    def count_labels(self) -> list[tuple[str, int]]:
+        return [(TYPE_LABELS[code], self.counts.get(code, 0)) for code in TYPE_LABELS]
+
+    def as_dict(self) -> dict:
+        return {
+            "ok": self.ok, "dry_run": self.dry_run, "format": self.format, "bank": self.bank_name,
+            "bank_id": self.bank_id, "new_bank": self.new_bank, "imported": self.imported, "updated": self.updated,
+            "skipped": self.skipped, "duplicates": self.duplicates, "counts": self.counts,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+def find_bank(name: str) -> QuestionBank | None:
+    """The bank with exactly this name."""
+    return db.session.scalar(sa.select(QuestionBank).where(QuestionBank.name == name.strip()))
+
+
+def _check_bank_fields(name: str, category: str) -> None:
+    if not name:
+        raise BankError("请填写题库名称。")
+    if len(name) > MAX_BANK_NAME:
+        raise BankError(f"题库名称不能超过{MAX_BANK_NAME}字。")
+    if category not in CATEGORIES:
+        raise BankError(f"题库分类“{category}”无效，应为 {'、'.join(CATEGORIES)}。")
+
+
+def _row(question: ParsedQuestion, bank_id: int, key: str) -> dict:
+    return {
+        "bank_id": bank_id, "type": question.type, "stem": question.stem, "stem_key": key,
+        "options": question.options, "answer": question.answer, "explanation": question.explanation,
+        "chapter": question.chapter, "difficulty": question.difficulty, "tags": question.tags,
+        "source": question.source, "retired": question.retired,
+    }
+
+
+def import_bank(filename: str, data: bytes, bank_name: str | None = None, category: str | None = None,
+                actor=None, *, dry_run: bool = False, valid_only: bool = False,
+                on_duplicate: str = "skip", parsed=None) -> ImportReport:
+    """Import a file into a bank (created when new) in one transaction.
+
+    Any bad row rejects the whole file unless ``valid_only``; duplicates (same type
+    and normalised stem in the bank, or earlier in the file) are skipped or, with
+    ``on_duplicate="update"``, overwrite the bank's question.
+    """
+    if on_duplicate not in DUPLICATE_MODES:
+        raise BankError("重复题的处理方式应为 skip（跳过）或 update（更新）。")
+    report = ImportReport(filename=filename, dry_run=dry_run, valid_only=valid_only, on_duplicate=on_duplicate)
+    parsed = parsed or parse_file(filename, data)
+    report.format = parsed.format
+    report.errors = list(parsed.errors)
+    report.total = len(parsed.questions)
+    report.counts = dict(Counter(q.type for q in parsed.questions))
+
+    name = (bank_name or parsed.bank.get("name") or "").strip()
+    bank = find_bank(name) if name else None
+    report.bank_name = name
+    report.new_bank = bank is None
+    category = category or (bank.category if bank else parsed.bank.get("category")) or "other"
+    try:
+        _check_bank_fields(name, category)
+    except BankError as error:
+        report.errors.insert(0, ParseError(None, "题库", str(error)))
+        return report
+
+    existing: dict[tuple[str, str], int] = {}
+    if bank is not None:
+        for question_id, type_, key in db.session.execute(
+            sa.select(Question.id, Question.type, Question.stem_key).where(Question.bank_id == bank.id)
+            .order_by(Question.id)
+        ):
+            existing.setdefault((type_, key), question_id)
+
+    inserts: list[tuple[ParsedQuestion, str]] = []
+    updates: list[tuple[int, ParsedQuestion, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for question in parsed.questions:
+        key = stem_key(question.stem)
+        identity = (question.type, key)
+        if identity in seen:
+            report.duplicates += 1
+            report.skipped += 1
+            continue
+        seen.add(identity)
+        if identity in existing:
+            report.duplicates += 1
+            if on_duplicate == "update":
+                updates.append((existing[identity], question, key))
+            else:
+                report.skipped += 1
+            continue
+        inserts.append((question, key))
+
+    report.bank_id = bank.id if bank else None
+    if not report.ok:
+        report.skipped = 0
+        return report
+    report.imported, report.updated = len(inserts), len(updates)
+    if dry_run:
+        return report
+
+    try:
+        if bank is None:
+            bank = QuestionBank(name=name, category=category, description=parsed.bank.get("description", ""),
+                                owner_id=getattr(actor, "id", None))
+            db.session.add(bank)
+            db.session.flush()
+        if inserts:
+            db.session.execute(sa.insert(Question), [_row(q, bank.id, key) for q, key in inserts])
+        if updates:
+            rows = []
+            for question_id, question, key in updates:
+                row = _row(question, bank.id, key)
+                row["id"] = question_id
+                rows.append(row)
+            db.session.execute(sa.update(Question), rows)
+        record(actor, "bank.import", target=bank,
+               summary=(f"导入题库“{bank.name}”（文件“{filename}”）：新增{report.imported}题，更新{report.updated}题，"
+                        f"跳过重复{report.skipped}题" + (f"，跳过错误{len(report.errors)}处" if report.errors else "")),
+               filename=filename, format=report.format, imported=report.imported, updated=report.updated,
+               skipped=report.skipped, errors=len(report.errors))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    report.bank_id = bank.id
+    report.written = True
+    db.session.expire_all()
+    return report
+
+
+# ---------------------------------------------------------------- export
+
+def export_document(bank: QuestionBank) -> dict:
+    """The bank in our JSON export shape (PRODUCT.md §4.2)."""
+    questions = db.session.scalars(sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.id))
+    items = []
+    for question in questions:
+        item = {
+            "type": question.type, "stem": question.stem, "options": question.options, "answer": question.answer,
+            "explanation": question.explanation, "chapter": question.chapter, "difficulty": question.difficulty,
+            "tags": question.tags, "source": question.source,
+        }
+        if question.retired:
+            item["retired"] = True
+        items.append(item)
+    bank_data = {"name": bank.name, "category": bank.category}
+    if bank.description:
+        bank_data["description"] = bank.description
+    return {"bank": bank_data, "questions": items}
+
+
+def export_bank(bank: QuestionBank, fmt: str) -> bytes:
+    """The bank as JSON or as an xlsx in our import template (active questions only in xlsx)."""
+    from .template import questions_xlsx
+
+    if fmt == "json":
+        import json
+
+        return json.dumps(export_document(bank), ensure_ascii=False, indent=1).encode("utf-8")
+    if fmt == "xlsx":
+        questions = db.session.scalars(
+            sa.select(Question).where(Question.bank_id == bank.id, Question.retired.is_(False)).order_by(Question.id))
+        return questions_xlsx(questions)
+    raise BankError("导出格式应为 json 或 xlsx。")
+
+
+# ---------------------------------------------------------------- banks
+
+def create_bank(actor, name: str, category: str, description: str = "") -> QuestionBank:
+    """A new, empty bank."""
+    name = (name or "").strip()
+    _check_bank_fields(name, category)
+    if find_bank(name):
+        raise BankError(f"已有名为“{name}”的题库。")
+    bank = QuestionBank(name=name, category=category, description=(description or "").strip(),
+                        owner_id=getattr(actor, "id", None))
+    db.session.add(bank)
+    db.session.flush()
+    record(actor, "bank.create", target=bank, summary=f"新建题库“{name}”")
+    db.session.commit()
+    return bank
+
+
+def update_bank(actor, bank: QuestionBank, name: str, category: str, description: str = "") -> None:
+    """Rename or recategorise a bank."""
+    name = (name or "").strip()
+    _check_bank_fields(name, category)
+    other = find_bank(name)
+    if other is not None and other.id != bank.id:
+        raise BankError(f"已有名为“{name}”的题库。")
+    old = bank.name
+    bank.name, bank.category, bank.description = name, category, (description or "").strip()
+    record(actor, "bank.update", target=bank, summary=f"修改题库“{old}”" + (f"，改名为“{name}”" if old != name else ""))
+    db.session.commit()
+
+
+def delete_bank(actor, bank: QuestionBank, confirm_name: str) -> None:
+    """Delete a bank and its questions, only when its name is typed again and no exam uses it."""
+    if (confirm_name or "").strip() != bank.name:
+        raise BankError("请输入完整的题库名称以确认删除。")
+    usage = bank_in_use(bank)
+    if usage:
+        raise BankError(f"题库“{bank.name}”已被考试使用（{usage}），不能删除；可以停用其中的试题。")
+    count = db.session.scalar(sa.select(sa.func.count()).where(Question.bank_id == bank.id))
+    record(actor, "bank.delete", target=bank, summary=f"删除题库“{bank.name}”（{count}题）", questions=count)
+    db.session.execute(sa.delete(Question).where(Question.bank_id == bank.id))
+    db.session.delete(bank)
+    db.session.commit()
+
+
+@dataclass
+class BankSummary:
+    """A bank with its question counts (active questions)."""
+
+    bank: QuestionBank
+    total: int = 0
+    retired: int = 0
+    by_type: dict[str, int] = field(default_factory=dict)
+    chapters: list[tuple[str, int]] = field(default_factory=list)
+
+
+def bank_summaries(banks=None) -> list[BankSummary]:
+    """Every bank (or the given ones) with counts by type and by chapter, in two GROUP BY queries."""
+    if banks is None:
+        banks = list(db.session.scalars(sa.select(QuestionBank).order_by(QuestionBank.category, QuestionBank.name)))
+    summaries = {bank.id: BankSummary(bank) for bank in banks}
+    if not summaries:
+        return []
+    for bank_id, type_, retired, count in db.session.execute(
+        sa.select(Question.bank_id, Question.type, Question.retired, sa.func.count())
+        .where(Question.bank_id.in_(summaries)).group_by(Question.bank_id, Question.type, Question.retired)
+    ):
+        summary = summaries[bank_id]
+        if retired:
+            summary.retired += count
+        else:
+            summary.total += count
+            summary.by_type[type_] = summary.by_type.get(type_, 0) + count
+    for bank_id, chapter, count in db.session.execute(
+        sa.select(Question.bank_id, Question.chapter, sa.func.count())
+        .where(Question.bank_id.in_(summaries), Question.retired.is_(False))
+        .group_by(Question.bank_id, Question.chapter).order_by(Question.bank_id, Question.chapter)
+    ):
+        summaries[bank_id].chapters.append((chapter or "（未分章节）", count))
+    return list(summaries.values())
+
+
+# ---------------------------------------------------------------- questions
+
+@dataclass
+class QuestionInput:
+    """A question as a form or API states it: option texts in order, the answer as typed."""
+
+    type: str
+    stem: str
+    options: list[str] = field(default_factory=list)
+    answer: object = None
+    explanation: str = ""
+    chapter: str = ""
+    difficulty: int = 2
+    tags: object = ""
+    source: str = ""
+
+
+def _validated(data: QuestionInput) -> ParsedQuestion:
+    try:
+        options = make_options(list(data.options)) if data.type in ("single", "multiple") else []
+        answer = data.answer
+        if data.type == "multiple" and isinstance(answer, str):
+            answer = [c for c in answer.upper() if c.strip() and c not in ",，、"]
+        return build_question(type_=data.type, stem=data.stem, options=options, answer=answer,
+                              explanation=data.explanation, chapter=data.chapter, difficulty=data.difficulty,
+                              tags=data.tags, source=data.source)
+    except InvalidQuestion as error:
+        raise QuestionInvalid(error.column, error.message) from None
+
+
+def _check_duplicate(bank: QuestionBank, question: ParsedQuestion, key: str, own_id: int | None = None) -> None:
+    query = sa.select(Question.id).where(Question.bank_id == bank.id, Question.type == question.type,
+                                         Question.stem_key == key)
+    if own_id is not None:
+        query = query.where(Question.id != own_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise QuestionInvalid("题干", "题库中已有题型和题干都相同的试题。")
+
+
+def _apply(question: Question, parsed: ParsedQuestion, key: str) -> None:
+    question.type, question.stem, question.stem_key = parsed.type, parsed.stem, key
+    question.options, question.answer = parsed.options, parsed.answer
+    question.explanation, question.chapter, question.difficulty = parsed.explanation, parsed.chapter, parsed.difficulty
+    question.tags, question.source = parsed.tags, parsed.source
+
+
+def create_question(actor, bank: QuestionBank, data: QuestionInput) -> Question:
+    """Add a checked question to a bank."""
+    parsed = _validated(data)
+    key = stem_key(parsed.stem)
+    _check_duplicate(bank, parsed, key)
+    question = Question(bank_id=bank.id)
+    _apply(question, parsed, key)
+    db.session.add(question)
+    db.session.flush()
+    record(actor, "question.create", target=question, summary=f"在题库“{bank.name}”新增{TYPE_LABELS[parsed.type]}题：{parsed.stem[:40]}")
+    db.session.commit()
+    return question
+
+
+def update_question(actor, question: Question, data: QuestionInput) -> Question:
+    """Edit a question; exams already sat keep their own snapshot of it."""
+    parsed = _validated(data)
+    key = stem_key(parsed.stem)
+    _check_duplicate(question.bank, parsed, key, own_id=question.id)
+    _apply(question, parsed, key)
+    record(actor, "question.update", target=question, summary=f"修改题库“{question.bank.name}”的试题：{parsed.stem[:40]}")
+    db.session.commit()
+    return question
+
+
+def set_retired(actor, question: Question, retired: bool) -> None:
+    """Retire a question (no longer drawn or practised) or restore it."""
+    if question.retired == retired:
+        return
+    question.retired = retired
+    record(actor, "question.retire" if retired else "question.restore", target=question,
+           summary=f"{'停用' if retired else '恢复'}题库“{question.bank.name}”的试题：{question.stem[:40]}")
+    db.session.commit()
+
+
+@dataclass
+class QuestionFilter:
+    """What the question list narrows by."""
+
+    type: str | None = None
+    chapter: str | None = None
+    difficulty: int | None = None
+    text: str | None = None
+    retired: bool | None = None
+
+
+def question_query(bank: QuestionBank, criteria: QuestionFilter):
+    """A select of a bank's questions matching the filter, in bank order."""
+    query = sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.id)
+    if criteria.type:
+        query = query.where(Question.type == criteria.type)
+    if criteria.chapter is not None:
+        query = query.where(Question.chapter == criteria.chapter)
+    if criteria.difficulty:
+        query = query.where(Question.difficulty == criteria.difficulty)
+    if criteria.retired is not None:
+        query = query.where(Question.retired.is_(criteria.retired))
+    if criteria.text:
+        pattern = "%" + criteria.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(Question.stem.like(pattern, escape="\\"),
+                                   Question.explanation.like(pattern, escape="\\")))
+    return query
+
+
+def bank_chapters(bank: QuestionBank) -> list[str]:
+    """The distinct chapters of a bank, sorted."""
+    return list(db.session.scalars(
+        sa.select(Question.chapter).where(Question.bank_id == bank.id).distinct().order_by(Question.chapter)))

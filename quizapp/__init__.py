@@ -20,6 +20,10 @@ AREAS = (
     "notifications",
     "roster",
     "banks",
+    "site_settings",
+    "practice",
+    "study",
+    "points",
     "exams",
     "schedules",
 )

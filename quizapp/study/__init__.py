@@ -1,0 +1,33 @@
+"""Study: materials (weekly series), honest study minutes and the minutes dashboard."""
+from flask import Flask
+
+from ..web import register_home_panel, register_nav
+
+
+def _home_minutes(user) -> dict:
+    """The officer's minutes and unread materials for the home page."""
+    from . import materials, minutes
+
+    return {"summary": minutes.minutes_summary(user.id), "unread": materials.unread_count(user)}
+
+
+def init_app(app: Flask) -> None:
+    """Register study pages, the heartbeat API, the home panel and audit labels."""
+    from .. import api
+    from ..audit.services import register_actions
+    from . import demo  # noqa: F401  (registers the demo step)
+    from . import models  # noqa: F401
+    from .api import blp as api_blp
+    from .views import bp
+
+    app.register_blueprint(bp)
+    api.register(app, api_blp)
+    register_nav("学习", "study.index", ("officer", "organiser", "admin"), order=15)
+    register_nav("发布资料", "study.manage", ("organiser", "admin"), order=45)
+    register_home_panel("study/_home_minutes.html", ("officer", "organiser", "admin"), order=20,
+                        context=_home_minutes)
+    register_actions({
+        "study.material_publish": "发布学习资料",
+        "study.material_edit": "修改学习资料",
+        "study.material_delete": "删除学习资料",
+    })

@@ -1,0 +1,144 @@
+"""Study minutes: the heartbeat that credits honest time, and the totals people see.
+
+The page sends a heartbeat about every 30 s while it is visible and the officer
+has been active within two minutes. The server credits the real time since the
+officer's previous heartbeat (from any tab), at most 60 s, nothing when the gap
+shows the page had stopped reporting, nothing for hidden or idle pages, and never
+beyond the daily cap. One state row per officer is updated by compare-and-swap,
+so two tabs (or two workers) can never both credit the same interval.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from .. import timeutil
+from ..extensions import db
+from ..periods import local_day, quarter_end, quarter_start, week_start
+from ..site_settings import get_setting
+from ..upsert import insert_ignore, insert_or_add
+from .models import StudyDay, StudyHeartbeatState
+
+MAX_CREDIT_SECONDS = 60
+# A longer silence means the page stopped reporting (hidden, asleep, idle):
+# the first heartbeat after it starts a new interval and credits nothing.
+MAX_GAP_SECONDS = 120
+CAS_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class HeartbeatResult:
+    credited_seconds: int
+    today_seconds: int
+
+    @property
+    def today_minutes(self) -> int:
+        return self.today_seconds // 60
+
+
+def record_heartbeat(officer_id: int, visible: bool = True, active: bool = True,
+                     at: datetime | None = None) -> HeartbeatResult:
+    """Credit the time since the officer's previous heartbeat, by the rules above. Commits."""
+    from ..points.services import award_study_seconds
+
+    moment = at or timeutil.now()
+    now_ms = int(moment.timestamp() * 1000)
+    today = local_day(moment)
+    counting = bool(visible and active)
+    state = StudyHeartbeatState.__table__
+    for _ in range(CAS_RETRIES):
+        row = db.session.execute(
+            sa.select(state.c.last_beat_ms, state.c.day, state.c.today_seconds).where(state.c.officer_id == officer_id)
+        ).first()
+        if row is None:
+            inserted = insert_ignore(state, {"officer_id": officer_id, "last_beat_ms": now_ms if counting else None,
+                                             "day": today, "today_seconds": 0}, ["officer_id"])
+            db.session.commit()
+            if inserted:
+                return HeartbeatResult(0, 0)
+            continue
+        last_ms, day, seconds = row
+        base = seconds if day == today else 0
+        credit = 0
+        if counting and last_ms is not None:
+            gap = (now_ms - last_ms) / 1000
+            if 0 < gap <= MAX_GAP_SECONDS:
+                credit = min(round(gap), MAX_CREDIT_SECONDS)
+        cap = get_setting("study.daily_cap_minutes") * 60
+        credit = max(0, min(credit, cap - base))
+        swapped = db.session.execute(
+            sa.update(state)
+            .where(state.c.officer_id == officer_id,
+                   state.c.last_beat_ms.is_(None) if last_ms is None else state.c.last_beat_ms == last_ms,
+                   state.c.day == day, state.c.today_seconds == seconds)
+            .values(last_beat_ms=now_ms if counting else None, day=today, today_seconds=base + credit)
+        ).rowcount
+        if swapped != 1:  # another tab or worker got there first: read again
+            db.session.rollback()
+            continue
+        if credit:
+            insert_or_add(StudyDay, {"officer_id": officer_id, "day": today, "seconds": credit},
+                          ["officer_id", "day"], ["seconds"])
+            award_study_seconds(officer_id, today, base, base + credit, moment)
+        db.session.commit()
+        return HeartbeatResult(credit, base + credit)
+    return HeartbeatResult(0, seconds_on(officer_id, today))
+
+
+def seconds_on(officer_id: int, day: date) -> int:
+    """Seconds credited to an officer on one local day."""
+    return int(db.session.scalar(
+        sa.select(StudyDay.seconds).where(StudyDay.officer_id == officer_id, StudyDay.day == day)
+    ) or 0)
+
+
+@dataclass(frozen=True)
+class MinutesSummary:
+    today: int
+    week: int
+    quarter: int
+    target: int
+    quarter_start: date
+    quarter_end: date
+
+    @property
+    def percent(self) -> int:
+        """Share of the quarter's target reached, 0–100."""
+        return 100 if not self.target else min(100, self.quarter * 100 // self.target)
+
+
+def minutes_summary(officer_id: int, today: date | None = None) -> MinutesSummary:
+    """Minutes today, this week and this quarter, with the quarter's target (one query)."""
+    today = today or local_day()
+    week, quarter = week_start(today), quarter_start(today)
+    seconds = StudyDay.seconds
+    row = db.session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(sa.case((StudyDay.day == today, seconds), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((StudyDay.day >= week, seconds), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((StudyDay.day >= quarter, seconds), else_=0)), 0),
+        ).where(StudyDay.officer_id == officer_id, StudyDay.day >= min(week, quarter), StudyDay.day <= today)
+    ).one()
+    return MinutesSummary(int(row[0]) // 60, int(row[1]) // 60, int(row[2]) // 60,
+                          get_setting("study.quarter_target_minutes"), quarter, quarter_end(today))
+
+
+def minutes_by_officer(start: date, end: date, officer_ids=None) -> dict[int, int]:
+    """Minutes per officer between two local days inclusive (GROUP BY), for reports and reminders."""
+    query = (sa.select(StudyDay.officer_id, sa.func.sum(StudyDay.seconds))
+             .where(StudyDay.day >= start, StudyDay.day <= end).group_by(StudyDay.officer_id))
+    if officer_ids is not None:
+        query = query.where(StudyDay.officer_id.in_(list(officer_ids)))
+    return {officer_id: int(total) // 60 for officer_id, total in db.session.execute(query)}
+
+
+def quarter_minutes(officer_ids=None, day: date | None = None) -> dict[int, int]:
+    """Minutes per officer in the quarter containing ``day`` (today by default)."""
+    day = day or local_day()
+    return minutes_by_officer(quarter_start(day), quarter_end(day), officer_ids)
+
+
+__all__ = ["HeartbeatResult", "MinutesSummary", "record_heartbeat", "minutes_summary", "minutes_by_officer",
+           "quarter_minutes", "seconds_on"]

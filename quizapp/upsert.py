@@ -1,0 +1,36 @@
+"""Portable INSERT … ON CONFLICT for SQLite and PostgreSQL (both support it)."""
+from __future__ import annotations
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .extensions import db
+
+
+def _insert(table):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table)
+    if dialect == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(f"no upsert for {dialect}")
+
+
+def insert_ignore(table, values, conflict: list[str]) -> int:
+    """Insert the row(s) unless one with the same conflict key exists; returns rows inserted."""
+    statement = _insert(table).on_conflict_do_nothing(index_elements=conflict)
+    result = db.session.execute(statement.values(values))
+    return result.rowcount or 0
+
+
+def insert_or_add(table, values: dict, conflict: list[str], added: list[str]) -> None:
+    """Insert the row, or add its ``added`` columns onto the existing row's."""
+    statement = _insert(table).values(values)
+    target = table.__table__ if hasattr(table, "__table__") else table
+    statement = statement.on_conflict_do_update(
+        index_elements=conflict,
+        set_={name: target.c[name] + statement.excluded[name] for name in added},
+    )
+    db.session.execute(statement)
+
+
+__all__ = ["insert_ignore", "insert_or_add"]

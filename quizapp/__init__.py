@@ -26,6 +26,7 @@ AREAS = (
     "points",
     "exams",
     "schedules",
+    "reports",
 )
 
 

@@ -45,17 +45,22 @@ class SummaryFigures:
 
 def summarise(candidates: int, scores: Sequence[float], pass_mark: float) -> SummaryFigures:
     """Headline figures from the candidates count and the participants' scores."""
-    participated = len(scores)
-    passed = sum(1 for s in scores if s >= pass_mark)
+    return figures(candidates, len(scores), sum(1 for s in scores if s >= pass_mark), sum(scores),
+                   max(scores) if scores else None, min(scores) if scores else None)
+
+
+def figures(candidates: int, participated: int, passed: int, score_sum: float | None,
+            highest: float | None, lowest: float | None) -> SummaryFigures:
+    """Headline figures from aggregates (what a GROUP BY query returns)."""
     return SummaryFigures(
         candidates=candidates,
         participated=participated,
         passed=passed,
         participation_rate=ratio(participated, candidates),
         pass_rate=ratio(passed, participated),
-        average=round(sum(scores) / participated, 2) if participated else None,
-        highest=max(scores) if scores else None,
-        lowest=min(scores) if scores else None,
+        average=round(score_sum / participated, 2) if participated else None,
+        highest=highest if participated else None,
+        lowest=lowest if participated else None,
     )
 
 
@@ -112,7 +117,7 @@ FLAG_LABELS = {
 
 
 def item_statistics(item_scores: Sequence[float], totals: Sequence[float], max_points: float,
-                    correct: int | None = None, min_attempts: int = MIN_ATTEMPTS_FOR_FLAGS) -> ItemStatistics:
+                    correct: int | None = None, min_attempts: int | None = None) -> ItemStatistics:
     """Correct rate, facility and discrimination of one item.
 
     ``item_scores[i]`` and ``totals[i]`` belong to the same participant; ``correct``
@@ -132,9 +137,9 @@ def item_statistics(item_scores: Sequence[float], totals: Sequence[float], max_p
 
 
 def broken_flags(attempts: int, facility: float | None, discrimination: float | None,
-                 min_attempts: int = MIN_ATTEMPTS_FOR_FLAGS) -> tuple[str, ...]:
+                 min_attempts: int | None = None) -> tuple[str, ...]:
     """Reasons a question looks broken; none below ``min_attempts`` (too little evidence)."""
-    if attempts < min_attempts:
+    if attempts < (MIN_ATTEMPTS_FOR_FLAGS if min_attempts is None else min_attempts):
         return ()
     flags = []
     if facility is not None and facility < BROKEN_FACILITY_BELOW:
@@ -158,6 +163,29 @@ def correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     if var_x <= 1e-12 or var_y <= 1e-12:
         return None
     return cov / math.sqrt(var_x * var_y)
+
+
+def correlation_from_sums(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
+    """Pearson's r from the sums a SQL aggregate gives: n, Σx, Σy, Σx², Σy², Σxy.
+
+    r = (nΣxy − ΣxΣy) / √((nΣx² − (Σx)²)(nΣy² − (Σy)²)), None when undefined.
+    """
+    if n < 2:
+        return None
+    var_x = n * sxx - sx * sx
+    var_y = n * syy - sy * sy
+    if var_x <= 1e-9 * max(1.0, n * sxx) or var_y <= 1e-9 * max(1.0, n * syy):
+        return None
+    return max(-1.0, min(1.0, (n * sxy - sx * sy) / math.sqrt(var_x * var_y)))
+
+
+def item_from_sums(n: int, correct: int, earned: float, possible: float, sx: float, sy: float, sxx: float,
+                   syy: float, sxy: float, min_attempts: int | None = None) -> ItemStatistics:
+    """ItemStatistics from per-question aggregates (x = item score, y = rest of the test)."""
+    facility = round(earned / possible, 4) if n and possible > 0 else None
+    d = correlation_from_sums(n, sx, sy, sxx, syy, sxy)
+    d = round(d, 4) if d is not None else None
+    return ItemStatistics(n, correct, ratio(correct, n), facility, d, broken_flags(n, facility, d, min_attempts))
 
 
 # ---------------------------------------------------------------- the summary sentence

@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quizapp.reports.statistics import (
-    correlation, item_statistics, percent, score_bins, summarise, summary_sentence,
+    correlation, correlation_from_sums, item_from_sums, item_statistics, percent, score_bins, summarise, summary_sentence,
 )
 
 
@@ -98,3 +98,23 @@ def test_summary_sentence_mentions_absentees_and_nobody_taking_part():
 
 def test_percent_drops_a_trailing_zero():
     assert percent(1.0) == "100%" and percent(0.9467) == "94.7%" and percent(None) == "—"
+
+
+def test_sums_give_the_same_discrimination_as_the_worked_example():
+    x, t = [1, 1, 0, 1, 0], [10, 8, 4, 7, 3]
+    y = [b - a for a, b in zip(x, t)]
+    stats = item_from_sums(5, 3, sum(x), 5, sum(x), sum(y), sum(a * a for a in x), sum(b * b for b in y),
+                           sum(a * b for a, b in zip(x, y)))
+    assert stats == item_statistics(x, t, max_points=1)
+    assert correlation_from_sums(3, 3, 6, 3, 14, 6) is None  # x constant
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 96)), min_size=2, max_size=40))
+def test_correlation_from_sums_matches_the_direct_formula(pairs):
+    xs, ys = [p[0] for p in pairs], [p[1] for p in pairs]
+    direct = correlation(xs, ys)
+    summed = correlation_from_sums(len(xs), sum(xs), sum(ys), sum(a * a for a in xs), sum(b * b for b in ys),
+                                   sum(a * b for a, b in pairs))
+    assert (direct is None) == (summed is None)
+    if direct is not None:
+        assert summed == pytest.approx(direct, abs=1e-9)

@@ -1,0 +1,52 @@
+"""Server-side SVG charts (pygal): no script of their own, readable on a phone."""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+from .services import DepartmentRow
+from .statistics import Bin
+
+STYLE = Style(
+    background="transparent", plot_background="transparent", foreground="#333", foreground_strong="#111",
+    foreground_subtle="#ccc", colors=("#1d4ed8", "#16a34a", "#dc2626", "#d97706"),
+    font_family="'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif",
+    label_font_size=14, major_label_font_size=14, value_font_size=14, value_label_font_size=14,
+    title_font_size=16,
+)
+_SCRIPT = re.compile(r"<script.*?</script>", re.S)
+
+
+def _render(chart) -> Markup:
+    """The chart as inline SVG; pygal's config script is dropped (the CSP forbids inline script)."""
+    svg = chart.render(is_unicode=True)
+    return Markup(_SCRIPT.sub("", svg))
+
+
+def _options(title: str, **extra) -> dict:
+    options = dict(title=title, style=STYLE, js=[], disable_xml_declaration=True, show_legend=False,
+                   width=640, height=360, tooltips=False, print_values=True, margin=12)
+    options.update(extra)
+    return options
+
+
+def distribution_chart(bins: Sequence[Bin]) -> Markup:
+    """Bars of participants per score band."""
+    chart = pygal.Bar(**_options("成绩分布（人数）", x_label_rotation=-35, min_scale=1))
+    chart.x_labels = [b.label for b in bins]
+    chart.add("人数", [b.count for b in bins])
+    return _render(chart)
+
+
+def pass_rate_chart(rows: Sequence[DepartmentRow]) -> Markup:
+    """Horizontal bars of each department's pass rate, in percent."""
+    rows = [r for r in rows if r.pass_rate is not None]
+    chart = pygal.HorizontalBar(**_options("各部门合格率（%）", range=(0, 100),
+                                           height=max(160, 48 * len(rows) + 90)))
+    chart.x_labels = [r.department for r in rows]
+    chart.add("合格率", [round(r.pass_rate * 100, 1) for r in rows])
+    return _render(chart)

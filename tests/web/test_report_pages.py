@@ -1,0 +1,60 @@
+"""Report pages: exam report, comparison, quarter overview, study and year reports."""
+import re
+
+import sqlalchemy as sa
+
+from quizapp.banks.models import QuestionBank
+from quizapp.extensions import db
+from quizapp.notifications.models import Notification
+from tests.factories import login
+from tests.unit.reports.test_exam_report import scenario  # noqa: F401  (fixture)
+
+
+def test_exam_report_page_shows_figures_charts_and_the_copyable_summary(scenario, client):  # noqa: F811
+    exam, organiser, _ = scenario
+    login(client, organiser.badge)
+    response = client.get(f"/reports/exams/{exam.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="summary-text"' in html and "一所、二所共4名民警参加全员普测" in html
+    assert 'data-copy="summary-text"' in html and "js/reports.js" in html
+    assert html.count("<svg") == 2 and "成绩分布" in html and "各部门合格率" in html
+    # The only scripts are files served by us (the CSP forbids inline script).
+    assert all(tag.startswith('<script src="/static/') for tag in re.findall(r"<script[^>]*>", html))
+    assert "二所" in html and "75%" in html
+    assert client.get(f"/reports/exams/{exam.id}/report.xlsx").status_code == 200
+
+
+def test_flagged_questions_are_sent_to_the_bank_owner_once(scenario, client, monkeypatch):  # noqa: F811
+    exam, organiser, _ = scenario
+    # Four participants are below the evidence threshold; lower it so Q5 (facility 0.25) is not flagged
+    # but a stricter facility cut-off flags it.
+    monkeypatch.setattr("quizapp.reports.statistics.MIN_ATTEMPTS_FOR_FLAGS", 4)
+    monkeypatch.setattr("quizapp.reports.statistics.BROKEN_FACILITY_BELOW", 0.3)
+    bank = db.session.scalars(sa.select(QuestionBank)).one()
+    bank.owner_id = organiser.id
+    db.session.commit()
+    login(client, organiser.badge)
+    html = client.get(f"/reports/exams/{exam.id}").get_data(as_text=True)
+    assert "几乎无人答对" in html and "提醒题库负责人" in html
+    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    client.post(f"/reports/exams/{exam.id}/notify-flagged", data={"csrf_token": token})
+    client.post(f"/reports/exams/{exam.id}/notify-flagged", data={"csrf_token": token})
+    notes = db.session.scalars(sa.select(Notification).where(Notification.officer_id == organiser.id,
+                                                              Notification.kind == "system")).all()
+    assert len(notes) == 1 and "1道题" in notes[0].title
+
+
+def test_compare_quarter_study_and_year_pages(scenario, client):  # noqa: F811
+    exam, organiser, _ = scenario
+    login(client, organiser.badge)
+    compare = client.get(f"/reports/compare?a={exam.id}&b={exam.id}").get_data(as_text=True)
+    assert compare.count("一所、二所共4名民警") == 2
+    quarter = client.get("/reports/quarter").get_data(as_text=True)
+    assert exam.title in quarter and 'data-copy="quarter-text"' in quarter
+    study = client.get("/reports/study")
+    assert study.status_code == 200 and "未达标人员" in study.get_data(as_text=True)
+    assert client.get("/reports/study.xlsx").status_code == 200
+    year = client.get("/reports/year").get_data(as_text=True)
+    assert "12月" in year
+    assert client.get("/reports/").status_code == 200

@@ -1,0 +1,104 @@
+"""Banks over the API: the list anyone may practise on, and the admin import."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..api.errors import ApiError
+from ..auth.access import admin_required, login_required_any
+from . import services
+from .models import CATEGORIES
+
+blp = Blueprint("api_banks", __name__, url_prefix="/api/v1/banks", description="Question banks (题库)")
+SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
+
+
+class BankSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    category = fields.String(required=True, metadata={"description": "theory | regulations | other"})
+    description = fields.String()
+    questions = fields.Integer(required=True, metadata={"description": "active questions"})
+    by_type = fields.Dict(keys=fields.String(), values=fields.Integer(),
+                          metadata={"description": "active questions per type: single, multiple, judge, fill"})
+    chapters = fields.List(fields.Dict(), metadata={"description": '[{"chapter", "questions"}]'})
+
+
+class ImportFormSchema(Schema):
+    bank = fields.String(load_default=None, metadata={"description": "bank name, new or existing (a JSON export names its own)"})
+    category = fields.String(load_default=None, validate=validate.OneOf(list(CATEGORIES)))
+    dry_run = fields.Boolean(load_default=False)
+    valid_only = fields.Boolean(load_default=False)
+    on_duplicate = fields.String(load_default="skip", validate=validate.OneOf(list(services.DUPLICATE_MODES)))
+
+
+class ImportFileSchema(Schema):
+    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class BankRowErrorSchema(Schema):
+    row = fields.Integer(allow_none=True, metadata={"description": "spreadsheet row, text line or JSON question number"})
+    column = fields.String()
+    message = fields.String()
+
+
+class ImportReportSchema(Schema):
+    imported = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    skipped = fields.Integer(required=True, metadata={"description": "duplicates skipped"})
+    duplicates = fields.Integer()
+    errors = fields.List(fields.Nested(BankRowErrorSchema), required=True,
+                         metadata={"description": "rows left out (with valid_only) — otherwise the import is refused"})
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "questions in the file per type"})
+    bank = fields.String()
+    bank_id = fields.Integer(allow_none=True)
+    new_bank = fields.Boolean()
+    dry_run = fields.Boolean()
+    format = fields.String()
+
+
+@blp.route("")
+class Banks(MethodView):
+    @login_required_any
+    @blp.response(200, BankSchema(many=True))
+    @blp.alt_response(401, description="Not logged in")
+    @blp.doc(security=SECURITY)
+    def get(self):
+        """Banks with their question counts; officers see those with active questions."""
+        summaries = services.bank_summaries()
+        if current_user.role == "officer":
+            summaries = [s for s in summaries if s.total]
+        return [
+            {"id": s.bank.id, "name": s.bank.name, "category": s.bank.category, "description": s.bank.description,
+             "questions": s.total, "by_type": s.by_type,
+             "chapters": [{"chapter": c, "questions": n} for c, n in s.chapters]}
+            for s in summaries
+        ]
+
+
+@blp.route("/import")
+class BankImport(MethodView):
+    @admin_required
+    @blp.arguments(ImportFormSchema, location="form")
+    @blp.arguments(ImportFileSchema, location="files")
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(422, description='Bad rows (nothing written) or an unreadable file: '
+                                       '{"error": {"code", "message", "errors": [{"row", "column", "message"}]}}')
+    @blp.alt_response(403, description="Admins only")
+    @blp.alt_response(413, description="File too large")
+    @blp.doc(security=SECURITY)
+    def post(self, form, files):
+        """Import (or with dry_run, check) a bank file; one bad row rejects the file unless valid_only."""
+        upload = files["file"]
+        try:
+            report = services.import_bank(upload.filename or "upload", upload.read(), form["bank"], form["category"],
+                                          current_user, dry_run=form["dry_run"], valid_only=form["valid_only"],
+                                          on_duplicate=form["on_duplicate"])
+        except services.BankError as error:
+            raise ApiError(422, "invalid", str(error)) from None
+        if not report.ok:
+            message = "文件有错误，未导入任何题目。" if report.errors else "文件中没有题目。"
+            raise ApiError(422, "invalid_file", message, errors=[e.as_dict() for e in report.errors])
+        return report.as_dict()

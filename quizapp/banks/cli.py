@@ -1,0 +1,76 @@
+"""`quizapp import-bank` and `quizapp export-bank`."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from ..cli import fail
+from .models import CATEGORIES
+
+
+@click.command("import-bank")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--bank", "bank_name", help="Bank name (new or existing); a JSON export names its own.")
+@click.option("--category", type=click.Choice(sorted(CATEGORIES)), help="Category of a new bank.")
+@click.option("--dry-run", is_flag=True, help="Check and report without writing.")
+@click.option("--valid-only", is_flag=True, help="Import the valid questions even if some are bad.")
+@click.option("--update-duplicates", is_flag=True, help="Overwrite duplicates instead of skipping them.")
+@with_appcontext
+def import_bank_command(path: Path, bank_name, category, dry_run, valid_only, update_duplicates) -> None:
+    """Import questions from xlsx, xls, csv, docx, txt, GIFT, Aiken or JSON."""
+    from .formats import MAX_FILE_BYTES
+    from .services import BankError, import_bank
+
+    if path.stat().st_size > MAX_FILE_BYTES:
+        fail(f"文件超过{MAX_FILE_BYTES // 1024 // 1024}MB，请拆分后分批导入。")
+    try:
+        report = import_bank(path.name, path.read_bytes(), bank_name, category, None, dry_run=dry_run,
+                             valid_only=valid_only, on_duplicate="update" if update_duplicates else "skip")
+    except BankError as error:
+        fail(str(error))
+    for error in report.errors:
+        click.echo(str(error), err=True)
+    if not report.ok:
+        fail(f"文件有{len(report.errors)}处错误，未导入任何题目。" if report.errors else "文件中没有题目。")
+    counts = "，".join(f"{label}{count}" for label, count in report.count_labels if count)
+    prefix = "（试运行，未写入）" if dry_run else ""
+    click.echo(f"{prefix}题库“{report.bank_name}”{'（新建）' if report.new_bank else ''}：新增{report.imported}题，"
+               f"更新{report.updated}题，跳过重复{report.skipped}题" +
+               (f"，跳过有错误的{len(report.errors)}处" if report.errors else "") + f"。文件中：{counts}。")
+
+
+@click.command("export-bank")
+@click.argument("name")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_bank_command(name: str, path: Path) -> None:
+    """Export a bank to FILE (.json or .xlsx by extension)."""
+    from .services import export_bank, find_bank
+
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in ("json", "xlsx"):
+        fail("导出文件的扩展名应为 .json 或 .xlsx。")
+    bank = find_bank(name)
+    if bank is None:
+        fail(f"没有名为“{name}”的题库。")
+    data = export_bank(bank, fmt)
+    # Write beside the target and rename, so a failure never leaves half a file.
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        fail(f"目录不存在：{directory}")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".export-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as output:
+            output.write(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        fail(f"无法写入文件：{error}")
+    click.echo(f"已导出题库“{bank.name}”到 {path}。")
+
+
+COMMANDS = [import_bank_command, export_bank_command]

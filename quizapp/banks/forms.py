@@ -1,0 +1,86 @@
+"""Bank forms: import, bank details, deletion and the type-aware question form."""
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional
+
+from .models import CATEGORIES
+from .services import DUPLICATE_MODES, QuestionInput
+from .types import OPTION_KEYS, TYPE_LABELS
+
+CATEGORY_CHOICES = list(CATEGORIES.items())
+DIFFICULTY_CHOICES = [(1, "1 易"), (2, "2 中"), (3, "3 难")]
+
+
+class BankImportForm(FlaskForm):
+    """Upload a bank file for preview."""
+
+    file = FileField("题库文件", validators=[FileRequired("请选择文件")])
+    bank_name = StringField("导入到题库（已有题库名称，或新题库名称；JSON文件可留空）",
+                            validators=[Optional(), Length(max=100)])
+    category = SelectField("新题库的分类", choices=CATEGORY_CHOICES, default="theory")
+    valid_only = BooleanField("只导入无误的题目（有错误的行跳过）")
+    on_duplicate = RadioField("重复的题目（题型和题干相同）", choices=list(DUPLICATE_MODES.items()), default="skip")
+
+
+class ImportConfirmForm(FlaskForm):
+    """Confirm a previewed import."""
+
+    token = HiddenField(validators=[DataRequired()])
+
+
+class BankForm(FlaskForm):
+    """A bank's name, category and description."""
+
+    name = StringField("题库名称", validators=[DataRequired("请填写题库名称"), Length(max=100)])
+    category = SelectField("分类", choices=CATEGORY_CHOICES)
+    description = TextAreaField("说明", validators=[Optional(), Length(max=2000)])
+
+
+class DeleteBankForm(FlaskForm):
+    """Type the bank's name to delete it."""
+
+    confirm_name = StringField("请输入题库名称以确认删除", validators=[DataRequired("请输入题库名称")])
+
+
+class ActionForm(FlaskForm):
+    """A bare CSRF-protected button."""
+
+
+class QuestionForm(FlaskForm):
+    """One question; the sections shown depend on the type (banks.js), all are submitted."""
+
+    type = SelectField("题型", choices=list(TYPE_LABELS.items()))
+    stem = TextAreaField("题干", validators=[DataRequired("请填写题干"), Length(max=5000)])
+    correct = SelectMultipleField("正确选项", choices=[(k, k) for k in OPTION_KEYS], validate_choice=False)
+    judge = RadioField("正确答案", choices=[("true", "正确"), ("false", "错误")], validate_choice=False)
+    blanks = TextAreaField("各空答案（每行一个空；同一空的多个可接受答案用“/”分隔）", validators=[Optional()])
+    explanation = TextAreaField("解析", validators=[Optional(), Length(max=5000)])
+    chapter = StringField("章节", validators=[Optional(), Length(max=200)])
+    difficulty = SelectField("难度", choices=DIFFICULTY_CHOICES, coerce=int, default=2)
+    tags = StringField("标签（逗号分隔）", validators=[Optional(), Length(max=500)])
+    source = StringField("来源", validators=[Optional(), Length(max=200)])
+
+    def option_names(self) -> list[str]:
+        return [f"option_{k}" for k in OPTION_KEYS]
+
+    def to_input(self, options: list[str]) -> QuestionInput:
+        """The submitted values as the service's input."""
+        type_ = self.type.data
+        if type_ in ("single", "multiple"):
+            answer = "".join(sorted(self.correct.data or []))
+        elif type_ == "judge":
+            answer = {"true": "正确", "false": "错误"}.get(self.judge.data or "", "")
+        else:
+            answer = "|".join(line.strip() for line in (self.blanks.data or "").splitlines() if line.strip())
+        return QuestionInput(
+            type=type_, stem=self.stem.data or "", options=options if type_ in ("single", "multiple") else [],
+            answer=answer, explanation=self.explanation.data or "", chapter=self.chapter.data or "",
+            difficulty=self.difficulty.data or 2, tags=self.tags.data or "", source=self.source.data or "",
+        )
+
+
+# Which form field shows a service error about a column.
+COLUMN_FIELDS = {"题型": "type", "题干": "stem", "解析": "explanation", "章节": "chapter", "难度": "difficulty",
+                 "来源": "source", "标签": "tags"}

@@ -1,0 +1,290 @@
+"""Bank pages: list, questions, question form, import with preview, export, delete.
+
+Admins manage; organisers may read (they build exams from these banks).
+"""
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from .. import uploads
+from ..auth.access import admin_required, organiser_required
+from ..extensions import db
+from . import services
+from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
+                    QuestionForm)
+from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS
+from .models import CATEGORIES, Question, QuestionBank
+from .template import template_xlsx
+from .types import OPTION_KEYS, TYPE_LABELS
+
+bp = Blueprint("banks", __name__, url_prefix="/admin/banks")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UPLOAD_KIND = "bank"
+PREVIEW_ERRORS = 50
+
+
+def _bank_or_404(bank_id: int) -> QuestionBank:
+    bank = db.session.get(QuestionBank, bank_id)
+    if bank is None:
+        abort(404)
+    return bank
+
+
+def _question_or_404(question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None:
+        abort(404)
+    return question
+
+
+@bp.route("/")
+@organiser_required
+def index():
+    """Every bank with counts by type and chapter."""
+    return render_template("banks/index.html", summaries=services.bank_summaries(), type_labels=TYPE_LABELS,
+                           categories=CATEGORIES, bank_form=BankForm())
+
+
+@bp.route("/new", methods=["POST"])
+@admin_required
+def create():
+    """Create an empty bank."""
+    form = BankForm()
+    if form.validate_on_submit():
+        try:
+            bank = services.create_bank(current_user, form.name.data, form.category.data, form.description.data)
+        except services.BankError as error:
+            flash(str(error), "error")
+        else:
+            flash(f"题库“{bank.name}”已创建。", "success")
+            return redirect(url_for("banks.bank", bank_id=bank.id))
+    else:
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("banks.index"))
+
+
+NO_CHAPTER = "__none__"
+
+
+def _chapter_arg(value: str | None) -> str | None:
+    """'' is every chapter; NO_CHAPTER the questions without one."""
+    if not value:
+        return None
+    return "" if value == NO_CHAPTER else value
+
+
+def _filter_from_args() -> services.QuestionFilter:
+    status = request.args.get("status")
+    return services.QuestionFilter(
+        type=request.args.get("type") if request.args.get("type") in TYPE_LABELS else None,
+        chapter=_chapter_arg(request.args.get("chapter")),
+        difficulty=request.args.get("difficulty", type=int),
+        text=(request.args.get("q") or "").strip() or None,
+        retired={"active": False, "retired": True}.get(status),
+    )
+
+
+@bp.route("/<int:bank_id>")
+@organiser_required
+def bank(bank_id: int):
+    """A bank's questions, filtered and paginated."""
+    bank = _bank_or_404(bank_id)
+    page = db.paginate(services.question_query(bank, _filter_from_args()), per_page=30, error_out=False)
+    (summary,) = services.bank_summaries([bank])
+    return render_template("banks/bank.html", bank=bank, page=page, summary=summary,
+                           chapters=services.bank_chapters(bank), type_labels=TYPE_LABELS, args=request.args,
+                           bank_form=BankForm(obj=bank), action_form=ActionForm(), categories=CATEGORIES,
+                           no_chapter=NO_CHAPTER)
+
+
+@bp.route("/<int:bank_id>/edit", methods=["POST"])
+@admin_required
+def edit(bank_id: int):
+    """Rename or recategorise a bank."""
+    bank = _bank_or_404(bank_id)
+    form = BankForm()
+    if form.validate_on_submit():
+        try:
+            services.update_bank(current_user, bank, form.name.data, form.category.data, form.description.data)
+            flash("题库信息已保存。", "success")
+        except services.BankError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        flash("；".join(e for errors in form.errors.values() for e in errors), "error")
+    return redirect(url_for("banks.bank", bank_id=bank_id))
+
+
+@bp.route("/<int:bank_id>/delete", methods=["GET", "POST"])
+@admin_required
+def delete(bank_id: int):
+    """Confirm by typing the name, then delete (refused while an exam uses the bank)."""
+    bank = _bank_or_404(bank_id)
+    form = DeleteBankForm()
+    usage = services.bank_in_use(bank)
+    if form.validate_on_submit():
+        try:
+            name = bank.name
+            services.delete_bank(current_user, bank, form.confirm_name.data)
+        except services.BankError as error:
+            form.confirm_name.errors.append(str(error))
+        else:
+            flash(f"题库“{name}”已删除。", "success")
+            return redirect(url_for("banks.index"))
+    (summary,) = services.bank_summaries([bank])
+    return render_template("banks/delete.html", bank=bank, form=form, usage=usage, summary=summary)
+
+
+@bp.route("/<int:bank_id>/export.<fmt>")
+@organiser_required
+def export(bank_id: int, fmt: str):
+    """Download the bank as JSON or as an xlsx in the import template."""
+    if fmt not in ("json", "xlsx"):
+        abort(404)
+    bank = _bank_or_404(bank_id)
+    data = services.export_bank(bank, fmt)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{bank.name}.{fmt}",
+                     mimetype=XLSX_MIMETYPE if fmt == "xlsx" else "application/json")
+
+
+@bp.route("/template.xlsx")
+@organiser_required
+def template():
+    """The xlsx import template with one example of each type."""
+    return send_file(io.BytesIO(template_xlsx()), as_attachment=True, download_name="题库导入模板.xlsx",
+                     mimetype=XLSX_MIMETYPE)
+
+
+# ---------------------------------------------------------------- questions
+
+def _options_from_request() -> list[str]:
+    return [request.form.get(f"option_{key}", "") for key in OPTION_KEYS]
+
+
+def _render_question_form(form: QuestionForm, bank: QuestionBank, question: Question | None, options: list[str],
+                          option_error: str | None = None, answer_error: str | None = None, status: int = 200):
+    return render_template("banks/question_form.html", form=form, bank=bank, question=question, options=options,
+                           option_keys=OPTION_KEYS, option_error=option_error, answer_error=answer_error,
+                           action_form=ActionForm()), status
+
+
+def _save_question(form: QuestionForm, bank: QuestionBank, question: Question | None):
+    options = _options_from_request()
+    if not form.validate_on_submit():
+        return _render_question_form(form, bank, question, options, status=422)
+    try:
+        if question is None:
+            saved = services.create_question(current_user, bank, form.to_input(options))
+            flash("试题已添加。", "success")
+        else:
+            saved = services.update_question(current_user, question, form.to_input(options))
+            flash("试题已保存。", "success")
+    except services.QuestionInvalid as error:
+        db.session.rollback()
+        field = COLUMN_FIELDS.get(error.column)
+        if field:
+            getattr(form, field).errors = [*getattr(form, field).errors, str(error)]
+            return _render_question_form(form, bank, question, options, status=422)
+        if error.column.startswith("选项"):
+            return _render_question_form(form, bank, question, options, option_error=str(error), status=422)
+        return _render_question_form(form, bank, question, options, answer_error=str(error), status=422)
+    if request.form.get("then") == "another":
+        return redirect(url_for("banks.new_question", bank_id=bank.id))
+    return redirect(url_for("banks.bank", bank_id=saved.bank_id, **({"page": request.args["page"]}
+                                                                    if "page" in request.args else {})))
+
+
+@bp.route("/<int:bank_id>/questions/new", methods=["GET", "POST"])
+@admin_required
+def new_question(bank_id: int):
+    """Add a question to a bank."""
+    bank = _bank_or_404(bank_id)
+    form = QuestionForm()
+    if request.method == "GET":
+        form.type.data = request.args.get("type") if request.args.get("type") in TYPE_LABELS else "single"
+        return _render_question_form(form, bank, None, [""] * 4)
+    return _save_question(form, bank, None)
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@admin_required
+def edit_question(question_id: int):
+    """Edit a question (exams already sat keep their own copy)."""
+    question = _question_or_404(question_id)
+    if request.method == "GET":
+        form = QuestionForm(obj=question)
+        form.tags.data = "，".join(question.tags or [])
+        if question.type in ("single", "multiple"):
+            form.correct.data = [question.answer] if question.type == "single" else list(question.answer)
+        elif question.type == "judge":
+            form.judge.data = "true" if question.answer else "false"
+        else:
+            form.blanks.data = "\n".join("/".join(blank) for blank in question.answer)
+        options = [o["text"] for o in question.options] or [""] * 4
+        return _render_question_form(form, question.bank, question, options)
+    return _save_question(QuestionForm(), question.bank, question)
+
+
+@bp.route("/questions/<int:question_id>/<any(retire, restore):change>", methods=["POST"])
+@admin_required
+def retire_question(question_id: int, change: str):
+    """Retire a question or restore it."""
+    question = _question_or_404(question_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    services.set_retired(current_user, question, change == "retire")
+    flash("试题已停用，不再出现在练习和新考试中。" if change == "retire" else "试题已恢复。", "success")
+    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/admin/banks/")
+                    else url_for("banks.bank", bank_id=question.bank_id))
+
+
+# ---------------------------------------------------------------- import
+
+@bp.route("/import", methods=["GET", "POST"])
+@admin_required
+def import_upload():
+    """Step 1: upload a file with the import options; step 2 previews it."""
+    form = BankImportForm()
+    if request.method == "GET" and request.args.get("bank"):
+        form.bank_name.data = request.args["bank"]
+    banks = [b.name for b in db.session.scalars(db.select(QuestionBank).order_by(QuestionBank.name))]
+    if not form.validate_on_submit():
+        return render_template("banks/import.html", form=form, banks=banks, accepted=",".join(ACCEPTED_EXTENSIONS))
+    upload = form.file.data
+    filename = upload.filename or "upload"
+    data = upload.read()
+    options = {"bank_name": (form.bank_name.data or "").strip(), "category": form.category.data,
+               "valid_only": bool(form.valid_only.data), "on_duplicate": form.on_duplicate.data}
+    report = services.import_bank(filename, data, options["bank_name"], options["category"], current_user,
+                                  dry_run=True, valid_only=options["valid_only"], on_duplicate=options["on_duplicate"])
+    token = uploads.stash(UPLOAD_KIND, current_user, filename, data, **options) if report.ok else None
+    return render_template("banks/preview.html", report=report, filename=filename, options=options,
+                           confirm_form=ImportConfirmForm(token=token), preview_errors=PREVIEW_ERRORS,
+                           format_label=FORMAT_LABELS.get(report.format, report.format), categories=CATEGORIES)
+
+
+@bp.route("/import/confirm", methods=["POST"])
+@admin_required
+def import_confirm():
+    """Step 3: import the previewed file with the options chosen at upload."""
+    form = ImportConfirmForm()
+    upload = uploads.fetch(UPLOAD_KIND, current_user, form.token.data) if form.validate_on_submit() else None
+    if upload is None:
+        flash("上传已失效，请重新上传题库文件。", "error")
+        return redirect(url_for("banks.import_upload"))
+    options = upload.options or {}
+    report = services.import_bank(upload.filename, upload.data, options.get("bank_name"), options.get("category"),
+                                  current_user, valid_only=bool(options.get("valid_only")),
+                                  on_duplicate=options.get("on_duplicate", "skip"))
+    if not report.written:
+        return render_template("banks/preview.html", report=report, filename=upload.filename, options=options,
+                               confirm_form=None, preview_errors=PREVIEW_ERRORS, categories=CATEGORIES,
+                               format_label=FORMAT_LABELS.get(report.format, report.format))
+    uploads.discard(upload)
+    db.session.commit()
+    flash(f"已导入题库“{report.bank_name}”：新增{report.imported}题，更新{report.updated}题，跳过重复{report.skipped}题"
+          + (f"，跳过有错误的{len(report.errors)}处" if report.errors else "") + "。", "success")
+    return redirect(url_for("banks.bank", bank_id=report.bank_id))

@@ -181,7 +181,9 @@ def distribution(exam: Exam, bands: int = DISTRIBUTION_BANDS) -> list[Bin]:
     """How many participants scored in each tenth of the full marks (full marks in the last band)."""
     best = _best_scores(exam.id)
     width = exam.total_points / bands
-    band = sa.cast(best.c.score / width, sa.Integer)
+    # CAST truncates on SQLite but rounds on PostgreSQL: step back when it rounded up.
+    rounded = sa.cast(best.c.score / width, sa.Integer)
+    band = sa.case((rounded * width > best.c.score, rounded - 1), else_=rounded)
     counts = dict(db.session.execute(
         sa.select(band, sa.func.count()).select_from(Candidate)
         .join(best, best.c.officer_id == Candidate.officer_id).where(_invited(exam.id)).group_by(band)

@@ -64,7 +64,7 @@ def _minutes_per_officer(start: date, end: date):
     from ..study.models import StudyDay
 
     return (sa.select(StudyDay.officer_id.label("officer_id"),
-                      (sa.func.sum(StudyDay.seconds) / 60).label("minutes"))
+                      (sa.func.sum(StudyDay.seconds) // 60).label("minutes"))
             .where(StudyDay.day >= start, StudyDay.day <= end)
             .group_by(StudyDay.officer_id).subquery("minutes"))
 

@@ -151,3 +151,12 @@ def test_cli_prints_the_summary_and_writes_the_workbook(scenario, runner, tmp_pa
     assert load_workbook(target).sheetnames == ["汇总", "部门", "人员", "题目"]
     missing = runner.invoke(args=["report", "999"])
     assert missing.exit_code == 1 and "不存在" in missing.output
+
+
+def test_score_bands_floor_on_every_backend(scenario):
+    exam, _, _ = scenario
+    from quizapp.exams.models import Attempt
+
+    db.session.execute(sa.update(Attempt).where(Attempt.score == 40).values(score=79.5))
+    db.session.commit()
+    assert [b.count for b in exam_report(exam).distribution] == [0, 0, 0, 0, 0, 0, 0, 1, 2, 1]

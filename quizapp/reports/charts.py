@@ -1,6 +1,7 @@
 """Server-side SVG charts (pygal): no script of their own, readable on a phone."""
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -27,16 +28,19 @@ def _render(chart) -> Markup:
     return Markup(_SCRIPT.sub("", svg))
 
 
-def _options(title: str, **extra) -> dict:
+def _options(title: str | None, **extra) -> dict:
     options = dict(title=title, style=STYLE, js=[], disable_xml_declaration=True, show_legend=False,
-                   width=640, height=360, tooltips=False, print_values=True, margin=12)
+                   width=420, height=320, tooltips=False, print_values=True, margin=12)
     options.update(extra)
     return options
 
 
 def distribution_chart(bins: Sequence[Bin]) -> Markup:
-    """Bars of participants per score band."""
-    chart = pygal.Bar(**_options("成绩分布（人数）", x_label_rotation=-35, min_scale=1))
+    """Bars of participants per score band (whole numbers on the axis)."""
+    chart = pygal.Bar(**_options(None, x_label_rotation=-35))
+    highest = max((b.count for b in bins), default=0)
+    step = max(1, math.ceil(highest / 5))
+    chart.y_labels = list(range(0, max(highest, 1) + step, step))
     chart.x_labels = [b.label for b in bins]
     chart.add("人数", [b.count for b in bins])
     return _render(chart)
@@ -45,8 +49,8 @@ def distribution_chart(bins: Sequence[Bin]) -> Markup:
 def pass_rate_chart(rows: Sequence[DepartmentRow]) -> Markup:
     """Horizontal bars of each department's pass rate, in percent."""
     rows = [r for r in rows if r.pass_rate is not None]
-    chart = pygal.HorizontalBar(**_options("各部门合格率（%）", range=(0, 100),
-                                           height=max(160, 48 * len(rows) + 90)))
+    chart = pygal.HorizontalBar(**_options(None, range=(0, 100),
+                                           height=max(200, 56 * len(rows) + 110)))
     chart.x_labels = [r.department for r in rows]
     chart.add("合格率", [round(r.pass_rate * 100, 1) for r in rows])
     return _render(chart)

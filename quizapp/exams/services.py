@@ -376,6 +376,30 @@ def sync_full_candidates(exam: Exam) -> int:
     return len(new)
 
 
+def admit_latecomer(officer, exam: Exam) -> bool:
+    """Invite an officer who joined the roster after a full-staff exam was created, if eligible (caller commits)."""
+    if exam.mode != "full" or exam.makeup_of_id is not None or exam.is_closed:
+        return False
+    row = db.session.execute(eligible_officers(exam).where(Officer.id == officer.id)).first()
+    if row is None:
+        return False
+    db.session.add(Candidate(exam_id=exam.id, officer_id=officer.id, department_id=row.department_id, source="full"))
+    db.session.flush()
+    return True
+
+
+def admit_to_open_exams(officer) -> int:
+    """Invite the officer to every open or coming full-staff exam he is eligible for but not yet in. Commits."""
+    invited = sa.select(Candidate.exam_id).where(Candidate.officer_id == officer.id)
+    exams = db.session.scalars(sa.select(Exam).where(
+        Exam.mode == "full", Exam.makeup_of_id.is_(None), Exam.closed_at.is_(None),
+        Exam.closes_at > timeutil.now(), Exam.id.not_in(invited)))
+    admitted = sum(admit_latecomer(officer, exam) for exam in exams)
+    if admitted:
+        _commit_or_raise()
+    return admitted
+
+
 def _notify_invited(exam: Exam, officer_ids=None) -> int:
     if officer_ids is None:
         officer_ids = db.session.scalars(sa.select(Candidate.officer_id).where(
@@ -633,6 +657,7 @@ def create_makeup(actor, exam: Exam, opens_at: datetime | None = None, closes_at
 
 def my_exams(officer) -> list[tuple[Exam, Attempt | None]]:
     """The exams an officer is invited to, each with his latest attempt, soonest first."""
+    admit_to_open_exams(officer)
     latest = (sa.select(Attempt.exam_id, sa.func.max(Attempt.id).label("attempt_id"))
               .where(Attempt.officer_id == officer.id).group_by(Attempt.exam_id).subquery())
     rows = db.session.execute(

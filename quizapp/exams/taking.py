@@ -131,7 +131,8 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
     """
     now = now or timeutil.now()
     if not db.session.scalar(sa.select(sa.exists().where(
-            Candidate.exam_id == exam.id, Candidate.officer_id == officer.id, Candidate.replaced_at.is_(None)))):
+            Candidate.exam_id == exam.id, Candidate.officer_id == officer.id, Candidate.replaced_at.is_(None)))) \
+            and not _admit_latecomer(officer, exam):
         raise ExamError("您不在本次考试的考生名单中。", status=403, code="not_candidate")
     attempts = list(db.session.scalars(sa.select(Attempt).where(
         Attempt.exam_id == exam.id, Attempt.officer_id == officer.id).order_by(Attempt.number)))
@@ -170,6 +171,12 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
         db.session.rollback()
         raise
     return attempt
+
+
+def _admit_latecomer(officer, exam: Exam) -> bool:
+    from .services import admit_latecomer  # services imports this module
+
+    return admit_latecomer(officer, exam)
 
 
 def saved_answers(attempt: Attempt) -> dict[int, object]:

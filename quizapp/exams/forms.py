@@ -1,0 +1,143 @@
+"""Exam forms: the definition (with blueprint rows), the draw, makeup; form → ExamSpec."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, FieldList, FloatField, Form, FormField, HiddenField,
+                     IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from .. import timeutil
+from ..roster.models import POLITICAL_STATUSES
+from .models import ALLOCATIONS, MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
+from .services import ExamSpec, RuleSpec
+
+TYPE_CHOICES = [("single", "单选"), ("multiple", "多选"), ("judge", "判断"), ("fill", "填空")]
+BLUEPRINT_ROWS = 6
+
+
+class ActionForm(FlaskForm):
+    """A bare CSRF-protected button."""
+
+
+def _bank_id(value) -> int:
+    """An empty bank choice is 0 (the row is unused)."""
+    return int(value) if str(value or "").isdigit() else 0
+
+
+class RuleForm(Form):
+    """One blueprint row; a row without a bank or count is ignored."""
+
+    bank = SelectField("题库", coerce=_bank_id, validate_choice=False)
+    qtype = SelectField("题型", choices=TYPE_CHOICES, default="single", validate_choice=False)
+    chapter = StringField("章节（可空）", validators=[Optional(), Length(max=200)])
+    count = IntegerField("题数", validators=[Optional(), NumberRange(1, 500)])
+    points = FloatField("每题分值", validators=[Optional(), NumberRange(0.1, 100)])
+
+
+class ExamForm(FlaskForm):
+    """Create or edit an exam."""
+
+    title = StringField("考试名称", validators=[DataRequired("请填写考试名称"), Length(max=200)])
+    mode = SelectField("考试方式", choices=list(MODES.items()))
+    departments = SelectMultipleField("参考部门（含下级；不选为全局）", coerce=int, validate_choice=False)
+    groups = SelectMultipleField("限定人员（政治面貌或标签；不选为全部）", validate_choice=False)
+    opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间")])
+    closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间")])
+    duration_minutes = IntegerField("答题时长（分钟）", default=60, validators=[InputRequired(), NumberRange(1, 1440)])
+    total_points = FloatField("总分", default=100, validators=[InputRequired(), NumberRange(1, 1000)])
+    pass_mark = FloatField("合格线", default=60, validators=[InputRequired(), NumberRange(0, 1000)])
+    attempts_allowed = IntegerField("允许作答次数", default=1, validators=[InputRequired(), NumberRange(1, 10)])
+    shuffle_questions = BooleanField("打乱题目顺序", default=True)
+    shuffle_options = BooleanField("打乱选项顺序", default=True)
+    partial_credit = BooleanField("多选题少选得一半分", default=False)
+    show_results = SelectField("成绩与答案显示", choices=list(SHOW_RESULTS.items()))
+    start_delay_seconds = IntegerField(f"随机延迟进入（秒，0–{MAX_START_DELAY_SECONDS}，大规模考试错峰）", default=0,
+                                       validators=[InputRequired(), NumberRange(0, MAX_START_DELAY_SECONDS)])
+    rules = TextAreaField("考试须知", validators=[Optional(), Length(max=5000)])
+    blueprint = FieldList(FormField(RuleForm), min_entries=BLUEPRINT_ROWS, max_entries=20)
+    question_ids = TextAreaField("或指定题目（题目编号，用逗号或换行分隔）", validators=[Optional()])
+    question_points = FloatField("指定题目每题分值", default=1, validators=[Optional(), NumberRange(0.1, 100)])
+
+    def setup(self, banks, departments, tags) -> ExamForm:
+        """Fill the choices from the database."""
+        self.departments.choices = [(d.id, d.path) for d in departments]
+        self.groups.choices = [(g, g) for g in list(POLITICAL_STATUSES) + sorted(tags)]
+        for row in self.blueprint:
+            row.bank.choices = [(0, "—")] + [(b.id, b.name) for b in banks]
+        return self
+
+    def to_spec(self, department_paths: dict[int, str]) -> ExamSpec:
+        """The form's values as an ExamSpec (times read as the bureau's local time)."""
+        rules = tuple(RuleSpec(row.bank.data, row.qtype.data, row.count.data, row.points.data or 1.0, row.chapter.data or None)
+                      for row in self.blueprint if row.bank.data and row.count.data)
+        ids = tuple(int(part) for part in (self.question_ids.data or "").replace("，", ",").replace("\n", ",").split(",")
+                    if part.strip().isdigit())
+        return ExamSpec(
+            title=self.title.data, mode=self.mode.data,
+            departments=tuple(department_paths[i] for i in self.departments.data or [] if i in department_paths),
+            groups=tuple(self.groups.data or []), blueprint=rules, questions=ids,
+            question_points=self.question_points.data or 1.0,
+            opens_at=timeutil.as_utc(self.opens_at.data), closes_at=timeutil.as_utc(self.closes_at.data),
+            duration_minutes=self.duration_minutes.data, total_points=self.total_points.data,
+            pass_mark=self.pass_mark.data, attempts_allowed=self.attempts_allowed.data,
+            shuffle_questions=self.shuffle_questions.data, shuffle_options=self.shuffle_options.data,
+            partial_credit=self.partial_credit.data, show_results=self.show_results.data,
+            start_delay_seconds=self.start_delay_seconds.data, rules=self.rules.data or "",
+        )
+
+    def fill_from(self, exam) -> None:
+        """Pre-fill from an existing exam (editing)."""
+        for name in ("title", "mode", "duration_minutes", "total_points", "pass_mark", "attempts_allowed",
+                     "shuffle_questions", "shuffle_options", "partial_credit", "show_results", "start_delay_seconds",
+                     "rules"):
+            getattr(self, name).data = getattr(exam, name)
+        self.opens_at.data = _local_naive(exam.opens_at)
+        self.closes_at.data = _local_naive(exam.closes_at)
+        self.departments.data = [d.id for d in exam.departments]
+        self.groups.data = exam.groups
+        for row, rule in zip(self.blueprint, exam.rules_rows):
+            row.bank.data, row.qtype.data, row.chapter.data = rule.bank_id, rule.type, rule.chapter
+            row.count.data, row.points.data = rule.count, rule.points
+        if exam.fixed_rows:
+            self.question_ids.data = ", ".join(str(r.question_id) for r in exam.fixed_rows)
+            self.question_points.data = exam.fixed_rows[0].points
+
+    def default_window(self) -> None:
+        """Tomorrow 09:00 for a week, as the bureau's quarterly tests run."""
+        start = (timeutil.to_local(timeutil.now()) + timedelta(days=1)).replace(hour=9, minute=0, second=0,
+                                                                             microsecond=0, tzinfo=None)
+        self.opens_at.data, self.closes_at.data = start, start + timedelta(days=7)
+
+
+def _local_naive(moment) -> datetime:
+    return timeutil.to_local(moment).replace(tzinfo=None)
+
+
+class DrawForm(FlaskForm):
+    """Plan (and, with ``confirm``, make) a random draw."""
+
+    size = IntegerField("抽取总人数", validators=[Optional(), NumberRange(1, 100000)])
+    allocation = SelectField("分配方式", choices=list(ALLOCATIONS.items()), default="proportional")
+    seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), NumberRange(0, 2**62)])
+    fixed = TextAreaField("指定各部门人数（每行：部门路径=人数，分配方式为“指定”时使用）", validators=[Optional()])
+    confirm = HiddenField()
+
+    def fixed_counts(self) -> dict[str, int] | None:
+        if self.allocation.data != "fixed":
+            return None
+        counts = {}
+        for line in (self.fixed.data or "").splitlines():
+            if "=" in line:
+                path, _, count = line.rpartition("=")
+                if count.strip().isdigit():
+                    counts[path.strip()] = int(count.strip())
+        return counts
+
+
+class MakeupForm(FlaskForm):
+    """The makeup exam's window."""
+
+    opens_at = DateTimeLocalField("补考开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    closes_at = DateTimeLocalField("补考结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])

@@ -1,0 +1,236 @@
+"""Organiser pages: exams list, create/edit/clone/close, draw, candidates, live board, makeup."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from .. import timeutil
+from ..auth.access import organiser_required
+from ..banks.models import QuestionBank
+from ..extensions import db
+from ..roster.models import Department, Officer, OfficerTag
+from ..roster.services import departments_visible_to
+from . import services
+from .errors import ExamError
+from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
+from .models import ALLOCATIONS, Absence, Attempt, Candidate, Draw, Exam
+
+bp = Blueprint("manage_exams", __name__, url_prefix="/manage/exams")
+
+
+def _exam(exam_id: int) -> Exam:
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        abort(404)
+    if not services.can_manage(current_user, exam):
+        abort(403)
+    return exam
+
+
+def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
+    departments = departments_visible_to(current_user)
+    banks = list(db.session.scalars(sa.select(QuestionBank).order_by(QuestionBank.name)))
+    tags = set(db.session.scalars(sa.select(OfficerTag.tag).distinct()))
+    form = ExamForm().setup(banks, departments, tags)
+    if request.method == "GET":
+        if exam is not None:
+            form.fill_from(exam)
+        else:
+            form.default_window()
+    return form, {d.id: d.path for d in departments}
+
+
+@bp.route("")
+@organiser_required
+def index():
+    """Every exam the organiser manages."""
+    page = db.paginate(services.exams_for_organiser(current_user), per_page=30, error_out=False)
+    return render_template("exams/manage/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def create():
+    """Define a new exam."""
+    form, paths = _exam_form()
+    if form.validate_on_submit():
+        try:
+            exam = services.create_exam(current_user, form.to_spec(paths))
+        except ExamError as error:
+            flash(error.message, "error")
+        else:
+            flash("考试已创建。" + ("请抽取考生。" if exam.mode == "sample" else ""), "success")
+            return redirect(url_for(".draw" if exam.mode == "sample" else ".detail", exam_id=exam.id))
+    return render_template("exams/manage/form.html", form=form, exam=None)
+
+
+@bp.route("/<int:exam_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(exam_id: int):
+    """Change an exam before it opens."""
+    exam = _exam(exam_id)
+    form, paths = _exam_form(exam)
+    if form.validate_on_submit():
+        spec = form.to_spec(paths)
+        try:
+            services.update_exam(current_user, exam, {name: getattr(spec, name) for name in services.SPEC_FIELDS})
+        except ExamError as error:
+            flash(error.message, "error")
+        else:
+            flash("考试已修改。", "success")
+            return redirect(url_for(".detail", exam_id=exam.id))
+    return render_template("exams/manage/form.html", form=form, exam=exam)
+
+
+@bp.route("/<int:exam_id>")
+@organiser_required
+def detail(exam_id: int):
+    """One exam: its definition, status and actions."""
+    exam = _exam(exam_id)
+    draw = db.session.scalar(sa.select(Draw).where(Draw.exam_id == exam.id).order_by(Draw.id.desc()))
+    return render_template("exams/manage/detail.html", exam=exam, board=services.board(exam), draw=draw,
+                           form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
+                           makeup_count=len(services.makeup_officer_ids(exam)) if exam.is_closed else None)
+
+
+def _action(exam_id: int, function, success: str, *args):
+    exam = _exam(exam_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        result = function(current_user, exam, *args)
+    except ExamError as error:
+        flash(error.message, "error")
+        return exam, None
+    flash(success.format(result=result), "success")
+    return exam, result
+
+
+@bp.route("/<int:exam_id>/clone", methods=["POST"])
+@organiser_required
+def clone(exam_id: int):
+    """Copy an exam into a future window, then edit it."""
+    _, copy = _action(exam_id, services.clone_exam, "已复制，请检查时间和设置。")
+    return redirect(url_for(".edit", exam_id=copy.id) if copy else url_for(".detail", exam_id=exam_id))
+
+
+@bp.route("/<int:exam_id>/close", methods=["POST"])
+@organiser_required
+def close(exam_id: int):
+    """Close now; open attempts are submitted."""
+    _action(exam_id, services.close_exam, "考试已关闭，{result}份未交答卷已自动提交。")
+    return redirect(url_for(".detail", exam_id=exam_id))
+
+
+@bp.route("/<int:exam_id>/remind", methods=["POST"])
+@organiser_required
+def remind(exam_id: int):
+    """In-app reminder to those who have not started."""
+    _action(exam_id, services.remind_not_started, "已提醒{result}名未参考人员。")
+    return redirect(request.form.get("next") or url_for(".detail", exam_id=exam_id))
+
+
+@bp.route("/<int:exam_id>/makeup", methods=["POST"])
+@organiser_required
+def makeup(exam_id: int):
+    """One action: a makeup exam for those who failed or missed."""
+    exam = _exam(exam_id)
+    form = MakeupForm()
+    if not form.validate_on_submit():
+        flash("请填写补考时间。", "error")
+        return redirect(url_for(".detail", exam_id=exam.id))
+    try:
+        created = services.create_makeup(current_user, exam, timeutil.as_utc(form.opens_at.data),
+                                         timeutil.as_utc(form.closes_at.data))
+    except ExamError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".detail", exam_id=exam.id))
+    flash("补考已创建并已通知考生。", "success")
+    return redirect(url_for(".detail", exam_id=created.id))
+
+
+@bp.route("/<int:exam_id>/draw", methods=["GET", "POST"])
+@organiser_required
+def draw(exam_id: int):
+    """Plan a draw (each department's size and allocation), then confirm it."""
+    exam = _exam(exam_id)
+    form = DrawForm()
+    plan = None
+    if form.validate_on_submit():
+        try:
+            if form.confirm.data == "1":
+                made = services.draw_candidates(current_user, exam, form.size.data, form.allocation.data,
+                                                form.seed.data, form.fixed_counts(), None)
+                flash(f"已抽取{made.size}名考生（随机种子{made.seed}），并已通知。", "success")
+                return redirect(url_for(".candidates", exam_id=exam.id))
+            plan = services.plan_draw(exam, form.size.data, form.allocation.data, form.fixed_counts())
+        except ExamError as error:
+            flash(error.message, "error")
+    elif request.method == "GET":
+        units = services.plan_draw(exam, 1, "equal") if exam.mode == "sample" else []
+        form.fixed.data = "\n".join(f"{u.path}=" for u in units)
+    return render_template("exams/manage/draw.html", exam=exam, form=form, plan=plan)
+
+
+@bp.route("/<int:exam_id>/candidates")
+@organiser_required
+def candidates(exam_id: int):
+    """Candidates with their progress; replace an absent one; absences per attempt."""
+    exam = _exam(exam_id)
+    latest = (sa.select(Attempt.officer_id, sa.func.max(Attempt.id).label("attempt_id"))
+              .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
+    absences = (sa.select(Absence.attempt_id, sa.func.count().label("count"),
+                          sa.func.sum(Absence.seconds).label("seconds"),
+                          sa.func.sum(sa.case((Absence.tolerated.is_(False), 1), else_=0)).label("flagged"))
+                .group_by(Absence.attempt_id).subquery())
+    rows = db.session.execute(
+        sa.select(Candidate, Officer, Department.path, Attempt, absences.c.count, absences.c.seconds, absences.c.flagged)
+        .join(Officer, Officer.id == Candidate.officer_id).join(Department, Department.id == Candidate.department_id)
+        .outerjoin(latest, latest.c.officer_id == Candidate.officer_id)
+        .outerjoin(Attempt, Attempt.id == latest.c.attempt_id)
+        .outerjoin(absences, absences.c.attempt_id == Attempt.id)
+        .where(Candidate.exam_id == exam.id).order_by(Candidate.replaced_at.is_not(None), Department.path, Officer.badge)
+    ).all()
+    return render_template("exams/manage/candidates.html", exam=exam, rows=rows, form=ActionForm())
+
+
+@bp.route("/<int:exam_id>/candidates/<int:candidate_id>/replace", methods=["POST"])
+@organiser_required
+def replace(exam_id: int, candidate_id: int):
+    """Replace an absent candidate by a random officer of the same department."""
+    exam = _exam(exam_id)
+    candidate = db.session.get(Candidate, candidate_id)
+    if candidate is None or candidate.exam_id != exam.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        substitute = services.replace_candidate(current_user, candidate)
+    except ExamError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"已由{substitute.officer.name}（{substitute.officer.badge}）替补。", "success")
+    return redirect(url_for(".candidates", exam_id=exam.id))
+
+
+@bp.route("/<int:exam_id>/attempts/<int:attempt_id>/absences")
+@organiser_required
+def absences(exam_id: int, attempt_id: int):
+    """The absence log of one attempt, for review (nothing is auto-failed)."""
+    exam = _exam(exam_id)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.exam_id != exam.id:
+        abort(404)
+    entries = list(db.session.scalars(sa.select(Absence).where(Absence.attempt_id == attempt.id)
+                                      .order_by(Absence.left_at)))
+    return render_template("exams/manage/absences.html", exam=exam, attempt=attempt, entries=entries)
+
+
+@bp.route("/<int:exam_id>/board")
+@organiser_required
+def board(exam_id: int):
+    """The live board; the page refreshes itself from the board API."""
+    exam = _exam(exam_id)
+    return render_template("exams/manage/board.html", exam=exam, board=services.board(exam), form=ActionForm(),
+                           now_local=timeutil.format_local(timeutil.now(), "%H:%M:%S"))

@@ -1,0 +1,144 @@
+"""Exam pages: the officer's path from list to result, and the organiser's pages."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from quizapp import timeutil
+from quizapp.audit.models import AuditEntry
+from quizapp.exams import services
+from quizapp.exams.models import Attempt, Candidate, Exam
+from quizapp.extensions import db
+
+from ..exam_factories import exam_spec, items_of, make_bank, make_organiser, right_answer
+from ..factories import csrf_token, login, make_officer
+
+
+def _world():
+    bank = make_bank(single=10, multiple=4, judge=6, fill=3)
+    organiser = make_organiser()
+    officer = make_officer(badge="800001", department="市公安局/治安大队")
+    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        services.RuleSpec(bank.id, "single", 2, 2), services.RuleSpec(bank.id, "multiple", 1, 2),
+        services.RuleSpec(bank.id, "judge", 1, 2), services.RuleSpec(bank.id, "fill", 1, 2))))
+    return bank, organiser, officer, exam
+
+
+def test_officer_goes_from_home_to_intro_to_exam_page_to_result(app, client):
+    bank, organiser, officer, exam = _world()
+    login(client, "800001")
+    home = client.get("/").get_data(as_text=True)
+    assert "我的考试" in home and exam.title in home
+    intro = client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    assert "开始考试" in intro and "30分钟" in intro
+    started = client.post(f"/exams/{exam.id}/start", data={"csrf_token": csrf_token(client, f"/exams/{exam.id}")})
+    attempt = db.session.scalar(sa.select(Attempt))
+    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    page = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    for text in ("上一题", "下一题", "交卷", "确认交卷", "答题卡", "正确", "错误", "第1空", "js/exam.js"):
+        assert text in page, text
+    assert re.search(r'<label class="choice"><input type="radio" name="q\d+" value="A"', page)
+    assert re.search(r'<input type="checkbox" name="q\d+" value="B"', page)
+    # the paper in the page holds no answer key or explanation
+    assert "解析" not in page and "option_map" not in page and "data-key" not in page
+    for item in items_of(attempt.id):
+        services.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
+    resumed = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
+    assert "checked" in resumed
+    done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": csrf_token(client, f"/attempts/{attempt.id}")})
+    assert done.headers["Location"].endswith(f"/attempts/{attempt.id}/result")
+    result = client.get(f"/attempts/{attempt.id}/result").get_data(as_text=True)
+    assert "得分" in result and "100" in result and "合格" in result and "解析" in result
+
+
+def test_someone_elses_attempt_and_organiser_pages_are_forbidden_to_an_officer(app, client):
+    bank, organiser, officer, exam = _world()
+    other = make_officer(badge="800002", department="市公安局/治安大队")
+    attempt = services.start_attempt(other, exam)
+    login(client, "800001")
+    assert client.get(f"/attempts/{attempt.id}").status_code == 403
+    assert client.get(f"/attempts/{attempt.id}/result").status_code == 403
+    for path in ("/manage/exams", "/manage/exams/new", f"/manage/exams/{exam.id}", f"/manage/exams/{exam.id}/board"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_organiser_creates_an_exam_through_the_form_and_a_too_big_blueprint_is_refused(app, client):
+    bank = make_bank(single=5)
+    make_organiser()
+    make_officer(department="市公安局/治安大队")
+    login(client, "700001")
+    form = client.get("/manage/exams/new").get_data(as_text=True)
+    assert "组卷规则" in form
+    opens = timeutil.to_local(timeutil.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    closes = timeutil.to_local(timeutil.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    data = {"csrf_token": csrf_token(client, "/manage/exams/new"), "title": "表单创建的测试", "mode": "full",
+            "opens_at": opens, "closes_at": closes, "duration_minutes": "45", "total_points": "100",
+            "pass_mark": "60", "attempts_allowed": "1", "shuffle_questions": "y", "show_results": "immediately",
+            "start_delay_seconds": "0", "blueprint-0-bank": str(bank.id), "blueprint-0-qtype": "single",
+            "blueprint-0-count": "6", "blueprint-0-points": "2"}
+    refused = client.post("/manage/exams/new", data=data)
+    assert refused.status_code == 200 and "只有5道单选题" in refused.get_data(as_text=True)
+    created = client.post("/manage/exams/new", data=dict(data, **{"blueprint-0-count": "5"}))
+    assert created.status_code == 302
+    exam = db.session.scalar(sa.select(Exam))
+    assert exam.title == "表单创建的测试" and exam.question_count == 5 and exam.duration_minutes == 45
+    detail = client.get(f"/manage/exams/{exam.id}").get_data(as_text=True)
+    assert "修改" in detail and "单选5题" in detail
+    edit = client.post(f"/manage/exams/{exam.id}/edit", data=dict(data, **{"blueprint-0-count": "4", "title": "改过的"}))
+    assert edit.status_code == 302 and db.session.get(Exam, exam.id).title == "改过的"
+
+
+def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidate(app, client):
+    bank = make_bank()
+    organiser = make_organiser()
+    for n in range(5):
+        make_officer(department="市公安局/治安大队")
+    for n in range(3):
+        make_officer(department="市公安局/刑侦大队")
+    exam = services.create_exam(organiser, exam_spec(bank, mode="sample"))
+    login(client, "700001")
+    token = csrf_token(client, f"/manage/exams/{exam.id}/draw")
+    preview = client.post(f"/manage/exams/{exam.id}/draw", data={
+        "csrf_token": token, "size": "4", "allocation": "proportional", "seed": "99", "confirm": ""})
+    html = preview.get_data(as_text=True)
+    assert "各部门人数与分配" in html and "市公安局/刑侦大队" in html and "确认抽取" in html
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
+    confirmed = client.post(f"/manage/exams/{exam.id}/draw", data={
+        "csrf_token": token, "size": "4", "allocation": "proportional", "seed": "99", "confirm": "1"})
+    assert confirmed.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 4
+    page = client.get(f"/manage/exams/{exam.id}/candidates").get_data(as_text=True)
+    assert "缺考替补" in page
+    candidate = db.session.scalars(sa.select(Candidate)).first()
+    replaced = client.post(f"/manage/exams/{exam.id}/candidates/{candidate.id}/replace",
+                           data={"csrf_token": token})
+    assert replaced.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)
+                             .where(AuditEntry.action.in_(["exam.draw", "exam.replace"]))) == 2
+
+
+def test_board_page_reminds_closes_and_offers_a_makeup(app, client):
+    bank, organiser, officer, exam = _world()
+    services.start_attempt(officer, exam)
+    services.log_absence(officer, db.session.scalar(sa.select(Attempt.id)), 90, now=timeutil.now() + timedelta(minutes=5))
+    login(client, "700001")
+    board = client.get(f"/manage/exams/{exam.id}/board").get_data(as_text=True)
+    assert "实时看板" in board and "js/exam_board.js" in board and "市公安局/治安大队" in board
+    candidates = client.get(f"/manage/exams/{exam.id}/candidates").get_data(as_text=True)
+    assert "1次，共90秒" in candidates and "超过宽限" in candidates
+    attempt_id = db.session.scalar(sa.select(Attempt.id))
+    log = client.get(f"/manage/exams/{exam.id}/attempts/{attempt_id}/absences").get_data(as_text=True)
+    assert "需复核" in log
+    token = csrf_token(client, f"/manage/exams/{exam.id}")
+    assert client.post(f"/manage/exams/{exam.id}/close", data={"csrf_token": token}).status_code == 302
+    detail = client.get(f"/manage/exams/{exam.id}").get_data(as_text=True)
+    assert "创建补考" in detail
+    opens = timeutil.to_local(timeutil.now()).strftime("%Y-%m-%dT%H:%M")
+    closes = timeutil.to_local(timeutil.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    made = client.post(f"/manage/exams/{exam.id}/makeup", data={"csrf_token": token, "opens_at": opens, "closes_at": closes})
+    assert made.status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam).where(Exam.makeup_of_id == exam.id)) == 1
+    cloned = client.post(f"/manage/exams/{exam.id}/clone", data={"csrf_token": token})
+    assert cloned.status_code == 302 and "/edit" in cloned.headers["Location"]

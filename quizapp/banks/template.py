@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .formats import TEMPLATE_HEADER
@@ -35,12 +36,21 @@ def answer_text(type_: str, answer) -> str:
     return str(answer)
 
 
+def _literal(sheet, value):
+    """Text that starts with '=' stays text: never a formula (data loss, and formula injection)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def _sheet(rows) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("题库")
     sheet.append(TEMPLATE_HEADER)
     for row in rows:
-        sheet.append(row)
+        sheet.append([_literal(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -42,7 +42,7 @@ _start_lock = threading.Lock()
 
 def init_app(app: Flask) -> None:
     """Register models, pages, the CLI command, audit labels and the in-process scheduler."""
-    from . import models  # noqa: F401
+    from . import demo, models  # noqa: F401
     from ..audit.services import register_actions
     from ..cli import COMMANDS
     from .cli import scheduler_command

@@ -198,3 +198,14 @@ def test_officer_cannot_see_bank_management(client):
     login(client, "300001")
     assert client.get("/admin/banks/").status_code == 403
     assert "题库管理" not in client.get("/").get_data(as_text=True)
+
+
+def test_question_list_is_paginated(client):
+    admin_client(client)
+    rows = [["判断", f"第{n:02d}题", "", "", "", "对", ""] for n in range(35)]
+    confirm(client, upload(client, xlsx(rows)).get_data(as_text=True))
+    bank = services.find_bank("法规题库")
+    first = client.get(f"/admin/banks/{bank.id}").get_data(as_text=True)
+    assert "第00题" in first and "第34题" not in first and "共35条" in first
+    second = client.get(f"/admin/banks/{bank.id}?page=2").get_data(as_text=True)
+    assert "第34题" in second and "第00题" not in second

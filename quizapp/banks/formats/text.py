@@ -224,7 +224,7 @@ def _finish(block: Block, result: ParseResult) -> None:
     stem = " ".join(part for part in block.stem if part).strip()
     answer = block.fields.get("answer", "")
     if "answer" not in block.fields or not answer:
-        stem_answer = _answer_in_stem(stem) if block.options else None
+        stem_answer = _answer_in_stem(stem) if block.options else _judge_in_stem(stem)
         if stem_answer is None:
             result.fail(block.line, "答案", "缺少“答案：”行。")
             return
@@ -261,6 +261,14 @@ def _answer_in_stem(stem: str) -> tuple[str, str] | None:
         return None
     blank = match.group(1) + " " + match.group(3)
     return stem[:match.start()] + blank + stem[match.end():], fold(match.group(2)).upper()
+
+
+def _judge_in_stem(stem: str) -> tuple[str, str] | None:
+    """'……。（√）' → ('……。', '√'): a judge question's answer written after its stem."""
+    match = re.search(r"[(（]\s*(√|×|✓|✗|对|错|正确|错误)\s*[)）]\s*$", stem)
+    if not match:
+        return None
+    return stem[:match.start()].rstrip(), match.group(1)
 
 
 def _fill_answer(answer: str) -> str:

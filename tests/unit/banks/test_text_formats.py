@@ -135,3 +135,9 @@ def test_aiken_reads_questions_and_reports_errors_by_line():
     assert [(q.stem, q.answer, len(q.options)) for q in result.questions] == [
         ("Is this a question?", "A", 2), ("Next stem", "B", 2)]
     assert [e.row for e in result.errors] == [10, 12, 16]
+
+
+def test_judge_answer_written_after_the_stem():
+    result = parse_file("bank.txt", "1. 人民警察实行警衔制度。（√）\n2. 人民警察是军队。(×)\n".encode())
+    assert [(q.type, q.stem, q.answer) for q in result.questions] == [
+        ("judge", "人民警察实行警衔制度。", True), ("judge", "人民警察是军队。", False)]

@@ -106,12 +106,21 @@ def parse_docx(filename: str, data: bytes) -> ParseResult:
 
 
 def _paragraphs(document):
-    """Body paragraphs, then those inside table cells (some banks are laid out in tables)."""
-    yield from document.paragraphs
-    for table in document.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                yield from cell.paragraphs
+    """Paragraphs in reading order, those inside tables included (some banks are laid out in tables)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            yield Paragraph(child, document)
+        elif tag == "tbl":
+            seen = set()
+            for row in Table(child, document).rows:
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:  # merged cells repeat across a row
+                        seen.add(id(cell._tc))
+                        yield from cell.paragraphs
 
 
 def decode(data: bytes, result: ParseResult) -> str | None:

@@ -141,3 +141,19 @@ def test_judge_answer_written_after_the_stem():
     result = parse_file("bank.txt", "1. 人民警察实行警衔制度。（√）\n2. 人民警察是军队。(×)\n".encode())
     assert [(q.type, q.stem, q.answer) for q in result.questions] == [
         ("judge", "人民警察实行警衔制度。", True), ("judge", "人民警察是军队。", False)]
+
+
+def test_docx_questions_inside_a_table_are_read_in_order():
+    document = docx.Document()
+    document.add_paragraph("1. 表格前的题？")
+    document.add_paragraph("答案：对")
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).text = "2. 表格里的题？"
+    table.cell(1, 0).text = "答案：错"
+    document.add_paragraph("3. 表格后的题？")
+    document.add_paragraph("答案：正确")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    result = parse_file("bank.docx", buffer.getvalue())
+    assert [(q.stem, q.answer) for q in result.questions] == [
+        ("表格前的题？", True), ("表格里的题？", False), ("表格后的题？", True)]

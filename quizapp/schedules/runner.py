@@ -9,6 +9,7 @@ running one twice (say, just after a takeover) does no harm.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,6 +43,12 @@ JOBS: list[Job] = [
 ]
 
 
+def heartbeat_seconds(app: Flask) -> int:
+    """Seconds between heartbeats: QUIZAPP_SCHEDULER_HEARTBEAT (config or environment), default 30."""
+    value = app.config.get("QUIZAPP_SCHEDULER_HEARTBEAT") or os.environ.get("QUIZAPP_SCHEDULER_HEARTBEAT")
+    return max(1, int(value)) if value else 30
+
+
 def _resolve(path: str):
     import importlib
 
@@ -67,7 +74,7 @@ class SchedulerRunner:
 
     def __init__(self, app: Flask, heartbeat: int | None = None, lease: int | None = None):
         self.app = app
-        self.heartbeat = heartbeat or app.config.get("QUIZAPP_SCHEDULER_HEARTBEAT", 30)
+        self.heartbeat = heartbeat or heartbeat_seconds(app)
         with app.app_context():
             engine = db.engine
         self.lock = SchedulerLock(engine, lease_seconds=lease or self.heartbeat * 3)

@@ -246,6 +246,8 @@ def scheduler_health(now: datetime | None = None) -> SchedulerHealth:
     lease = db.session.get(SchedulerLease, LEASE_NAME)
     if lease is None:
         return SchedulerHealth(False, None, None)
-    interval = current_app.config.get("QUIZAPP_SCHEDULER_HEARTBEAT", 30)
+    from .runner import heartbeat_seconds
+
+    interval = heartbeat_seconds(current_app)
     alive = lease.expires_at > now and now - lease.heartbeat_at < timedelta(seconds=3 * interval + 5)
     return SchedulerHealth(alive, lease.heartbeat_at, lease.holder)

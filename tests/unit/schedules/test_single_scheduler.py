@@ -126,3 +126,46 @@ def test_two_scheduler_processes_never_lead_at_once_and_the_survivor_takes_over(
             if process.poll() is None:
                 process.terminate()
                 process.wait(timeout=10)
+
+
+@pytest.mark.slow
+def test_inprocess_web_server_leads_and_a_separate_scheduler_process_waits(app, backend, tmp_path):
+    """QUIZAPP_SCHEDULER=inprocess starts with the first request; `quizapp scheduler` then never leads."""
+    import socket
+    import urllib.request
+
+    db.session.commit()
+    url = _database_url(app, backend)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="k", QUIZAPP_ENV="development", QUIZAPP_SCHEDULER="inprocess",
+               QUIZAPP_SCHEDULER_HEARTBEAT="1", PYTHONUNBUFFERED="1")
+    web = subprocess.Popen([QUIZAPP, "run", "--port", str(port), "--no-reload"], env=env, cwd=tmp_path,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lines: queue.Queue = queue.Queue()
+    separate = None
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "web server did not start"
+                time.sleep(0.2)  # polling a starting process, not waiting on the clock under test
+        holder = None
+        while holder is None and time.monotonic() < deadline:
+            db.session.rollback()
+            holder = db.session.scalar(sa.select(SchedulerLease.holder))
+            time.sleep(0.2)
+        assert holder is not None and f":{web.pid}:" in holder
+        separate = _start(url, lines, "separate")
+        assert _leaders(lines, time.monotonic() + 5) == []
+        db.session.rollback()
+        assert f":{web.pid}:" in db.session.scalar(sa.select(SchedulerLease.holder))
+    finally:
+        for process in (web, separate):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)

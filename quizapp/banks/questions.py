@@ -1,0 +1,127 @@
+"""Question use cases: add, edit, retire and restore questions; list and filter them."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..audit.services import record
+from ..extensions import db
+from .errors import QuestionInvalid
+from .formats import ParsedQuestion, build_question
+from .formats.common import InvalidQuestion, make_options
+from .models import Question, QuestionBank
+from .types import TYPE_LABELS, stem_key
+
+@dataclass
+class QuestionInput:
+    """A question as a form or API states it: option texts in order, the answer as typed."""
+
+    type: str
+    stem: str
+    options: list[str] = field(default_factory=list)
+    answer: object = None
+    explanation: str = ""
+    chapter: str = ""
+    difficulty: int = 2
+    tags: object = ""
+    source: str = ""
+
+
+def _validated(data: QuestionInput) -> ParsedQuestion:
+    try:
+        options = make_options(list(data.options)) if data.type in ("single", "multiple") else []
+        answer = data.answer
+        if data.type == "multiple" and isinstance(answer, str):
+            answer = [c for c in answer.upper() if c.strip() and c not in ",，、"]
+        return build_question(type_=data.type, stem=data.stem, options=options, answer=answer,
+                              explanation=data.explanation, chapter=data.chapter, difficulty=data.difficulty,
+                              tags=data.tags, source=data.source)
+    except InvalidQuestion as error:
+        raise QuestionInvalid(error.column, error.message) from None
+
+
+def _check_duplicate(bank: QuestionBank, question: ParsedQuestion, key: str, own_id: int | None = None) -> None:
+    query = sa.select(Question.id).where(Question.bank_id == bank.id, Question.type == question.type,
+                                         Question.stem_key == key)
+    if own_id is not None:
+        query = query.where(Question.id != own_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise QuestionInvalid("题干", "题库中已有题型和题干都相同的试题。")
+
+
+def _apply(question: Question, parsed: ParsedQuestion, key: str) -> None:
+    question.type, question.stem, question.stem_key = parsed.type, parsed.stem, key
+    question.options, question.answer = parsed.options, parsed.answer
+    question.explanation, question.chapter, question.difficulty = parsed.explanation, parsed.chapter, parsed.difficulty
+    question.tags, question.source = parsed.tags, parsed.source
+
+
+def create_question(actor, bank: QuestionBank, data: QuestionInput) -> Question:
+    """Add a checked question to a bank."""
+    parsed = _validated(data)
+    key = stem_key(parsed.stem)
+    _check_duplicate(bank, parsed, key)
+    question = Question(bank_id=bank.id)
+    _apply(question, parsed, key)
+    db.session.add(question)
+    db.session.flush()
+    record(actor, "question.create", target=question, summary=f"在题库“{bank.name}”新增{TYPE_LABELS[parsed.type]}题：{parsed.stem[:40]}")
+    db.session.commit()
+    return question
+
+
+def update_question(actor, question: Question, data: QuestionInput) -> Question:
+    """Edit a question; exams already sat keep their own snapshot of it."""
+    parsed = _validated(data)
+    key = stem_key(parsed.stem)
+    _check_duplicate(question.bank, parsed, key, own_id=question.id)
+    _apply(question, parsed, key)
+    record(actor, "question.update", target=question, summary=f"修改题库“{question.bank.name}”的试题：{parsed.stem[:40]}")
+    db.session.commit()
+    return question
+
+
+def set_retired(actor, question: Question, retired: bool) -> None:
+    """Retire a question (no longer drawn or practised) or restore it."""
+    if question.retired == retired:
+        return
+    question.retired = retired
+    record(actor, "question.retire" if retired else "question.restore", target=question,
+           summary=f"{'停用' if retired else '恢复'}题库“{question.bank.name}”的试题：{question.stem[:40]}")
+    db.session.commit()
+
+
+@dataclass
+class QuestionFilter:
+    """What the question list narrows by."""
+
+    type: str | None = None
+    chapter: str | None = None
+    difficulty: int | None = None
+    text: str | None = None
+    retired: bool | None = None
+
+
+def question_query(bank: QuestionBank, criteria: QuestionFilter):
+    """A select of a bank's questions matching the filter, in bank order."""
+    query = sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.id)
+    if criteria.type:
+        query = query.where(Question.type == criteria.type)
+    if criteria.chapter is not None:
+        query = query.where(Question.chapter == criteria.chapter)
+    if criteria.difficulty:
+        query = query.where(Question.difficulty == criteria.difficulty)
+    if criteria.retired is not None:
+        query = query.where(Question.retired.is_(criteria.retired))
+    if criteria.text:
+        pattern = "%" + criteria.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(sa.or_(Question.stem.like(pattern, escape="\\"),
+                                   Question.explanation.like(pattern, escape="\\")))
+    return query
+
+
+def bank_chapters(bank: QuestionBank) -> list[str]:
+    """The distinct chapters of a bank, sorted."""
+    return list(db.session.scalars(
+        sa.select(Question.chapter).where(Question.bank_id == bank.id).distinct().order_by(Question.chapter)))

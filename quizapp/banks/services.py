@@ -31,7 +31,7 @@ register_actions({
     "question.restore": "恢复试题",
 })
 
-DUPLICATE_MODES = {"skip": "跳过", "update": "更新"}
+DUPLICATE_MODES = {"skip": "跳过（保留题库中的原题）", "update": "用文件中的内容更新原题"}
 MAX_BANK_NAME = 100
 
 

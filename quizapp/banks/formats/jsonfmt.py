@@ -5,7 +5,7 @@ import json
 
 from ..models import CATEGORIES
 from ..types import OPTION_KEYS
-from .common import InvalidQuestion, ParseResult, build_question
+from .common import InvalidQuestion, ParseResult, build_question, safe
 from .text import decode
 
 FIELDS = {"type", "stem", "options", "answer", "explanation", "chapter", "difficulty", "tags", "source", "retired"}
@@ -31,10 +31,11 @@ def parse_json(filename: str, data: bytes) -> ParseResult:
     if isinstance(bank, dict):
         name = bank.get("name")
         category = bank.get("category")
+        description = bank.get("description")
         result.bank = {
-            "name": name.strip()[:100] if isinstance(name, str) else "",
+            "name": safe(name)[:100] if isinstance(name, str) else "",
             "category": category if category in CATEGORIES else "other",
-            "description": bank.get("description") if isinstance(bank.get("description"), str) else "",
+            "description": safe(description)[:2000] if isinstance(description, str) else "",
         }
     for number, item in enumerate(document["questions"], start=1):
         try:

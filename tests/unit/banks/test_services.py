@@ -268,3 +268,16 @@ def test_question_filter_by_type_chapter_and_text(admin):
     assert stems(chapter="第一章") == ["单选题一", "多选题一"]
     assert stems(text="填空") == ["填空题（ ）"]
     assert stems(text="%") == []
+
+
+def test_control_characters_never_reach_the_database(admin):
+    document = {"bank": {"name": "控制\u0000字符", "category": "theory", "description": "说明\u0000"},
+                "questions": [{"type": "fill", "stem": "题\u0000（ ）", "options": [], "answer": [["答\u0001案"]],
+                               "chapter": "章\u0007", "explanation": "\ud800解析"}]}
+    report = services.import_bank("x.json", json.dumps(document).encode(), None, None, admin)
+    assert report.written, report.errors
+    bank = services.find_bank("控制字符")
+    assert bank.description == "说明"
+    assert services.export_document(bank)["questions"][0] == {
+        "type": "fill", "stem": "题（ ）", "options": [], "answer": [["答案"]], "explanation": "解析",
+        "chapter": "章", "difficulty": 2, "tags": [], "source": ""}

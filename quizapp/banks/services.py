@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from ..audit.services import record, register_actions
 from ..extensions import db
 from .formats import ParseError, ParsedQuestion, parse_file
+from .formats.common import safe
 from .errors import BankError, QuestionInvalid  # noqa: F401  (re-exported)
 from .models import CATEGORIES, Question, QuestionBank
 from .questions import (QuestionFilter, QuestionInput, bank_chapters, create_question,  # noqa: F401  (re-exported)
@@ -117,7 +118,7 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
     report.total = len(parsed.questions)
     report.counts = dict(Counter(q.type for q in parsed.questions))
 
-    name = (bank_name or parsed.bank.get("name") or "").strip()
+    name = safe(bank_name or parsed.bank.get("name") or "")
     bank = find_bank(name) if name else None
     report.bank_name = name
     report.new_bank = bank is None
@@ -234,11 +235,11 @@ def export_bank(bank: QuestionBank, fmt: str) -> bytes:
 
 def create_bank(actor, name: str, category: str, description: str = "") -> QuestionBank:
     """A new, empty bank."""
-    name = (name or "").strip()
+    name, description = safe(name), safe(description)
     _check_bank_fields(name, category)
     if find_bank(name):
         raise BankError(f"已有名为“{name}”的题库。")
-    bank = QuestionBank(name=name, category=category, description=(description or "").strip(),
+    bank = QuestionBank(name=name, category=category, description=description,
                         owner_id=getattr(actor, "id", None))
     db.session.add(bank)
     db.session.flush()
@@ -249,13 +250,13 @@ def create_bank(actor, name: str, category: str, description: str = "") -> Quest
 
 def update_bank(actor, bank: QuestionBank, name: str, category: str, description: str = "") -> None:
     """Rename or recategorise a bank."""
-    name = (name or "").strip()
+    name, description = safe(name), safe(description)
     _check_bank_fields(name, category)
     other = find_bank(name)
     if other is not None and other.id != bank.id:
         raise BankError(f"已有名为“{name}”的题库。")
     old = bank.name
-    bank.name, bank.category, bank.description = name, category, (description or "").strip()
+    bank.name, bank.category, bank.description = name, category, description
     record(actor, "bank.update", target=bank, summary=f"修改题库“{old}”" + (f"，改名为“{name}”" if old != name else ""))
     db.session.commit()
 

@@ -152,7 +152,7 @@ def bank_documents(draw):
             "questions": questions}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=bank_documents())
 def test_json_export_then_import_gives_the_same_bank(admin, document):
     db.session.execute(sa.delete(Question))

@@ -33,6 +33,7 @@ CHAPTER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章节�
 FIELD_NAMES = {"答案": "answer", "正确答案": "answer", "参考答案": "answer", "标准答案": "answer", "解析": "explanation",
                "答案解析": "explanation", "试题解析": "explanation", "章节": "chapter", "难度": "difficulty",
                "标签": "tags", "来源": "source", "题型": "type"}
+TYPE_TAG = re.compile(r"^[【\[(（]\s*(单选题|多选题|判断题|填空题|单选|多选|判断|填空|单项选择题|多项选择题)\s*[】\])）]\s*")
 SECTION_TYPES = ("单选", "单项选择", "多选", "多项选择", "不定项", "判断", "填空", "选择题")
 
 
@@ -231,6 +232,10 @@ def parse_lines(lines: list[Line], result: ParseResult, docx: bool) -> None:
 def _finish(block: Block, result: ParseResult) -> None:
     """Turn a collected block into a question, or an error at its first line."""
     stem = " ".join(part for part in block.stem if part).strip()
+    tag = TYPE_TAG.match(stem)
+    if tag and "type" not in block.fields:  # "1.【单选题】……": the question's own type label
+        block.fields["type"] = tag.group(1)
+        stem = stem[tag.end():].strip()
     answer = block.fields.get("answer", "")
     if "answer" not in block.fields or not answer:
         stem_answer = _answer_in_stem(stem) if block.options else _judge_in_stem(stem)

@@ -157,3 +157,10 @@ def test_docx_questions_inside_a_table_are_read_in_order():
     result = parse_file("bank.docx", buffer.getvalue())
     assert [(q.stem, q.answer) for q in result.questions] == [
         ("表格前的题？", True), ("表格里的题？", False), ("表格后的题？", True)]
+
+
+def test_type_label_at_the_start_of_the_stem_sets_the_type():
+    text = "1.【多选题】下列说法正确的是（ ）\nA. 甲\nB. 乙\n答案：A\n2.（判断题）警察应当文明执勤。\n答案：对\n"
+    result = parse_file("bank.txt", text.encode())
+    assert [(e.row, e.column) for e in result.errors] == [(1, "答案")]  # a 多选 with one answer is refused
+    assert [(q.type, q.stem) for q in result.questions] == [("judge", "警察应当文明执勤。")]

@@ -27,6 +27,7 @@ AREAS = (
     "exams",
     "schedules",
     "reports",
+    "ops",
 )
 
 

@@ -32,6 +32,9 @@ from .grading import PaperQuestion, grade_paper, scale_points
 from .models import Absence, Answer, Attempt, Candidate, Exam, PaperItem
 
 OPTION_LETTERS = "ABCDEFGH"
+# PostgreSQL advisory locks on attempts use the two-key form with this first key
+# ("EXAT"), a space apart from one-key locks such as the scheduler's.
+ATTEMPT_LOCK_CLASS = 0x45584154
 
 
 def network_grace() -> timedelta:
@@ -187,8 +190,38 @@ def saved_answers(attempt: Attempt) -> dict[int, object]:
 
 # ---------------------------------------------------------------- save
 
-def _insert(table):
-    return postgresql.insert(table) if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert(table)
+_SAVE_STATEMENTS: dict[str, tuple] = {}
+
+
+def _save_statements(dialect: str) -> tuple:
+    """The two statements of a save, built once per dialect (the save path is the hot one)."""
+    if dialect not in _SAVE_STATEMENTS:
+        lookup = (sa.select(Attempt.officer_id, Attempt.deadline, Attempt.submitted_at, PaperItem.type,
+                            PaperItem.options)
+                  .outerjoin(PaperItem, sa.and_(PaperItem.attempt_id == Attempt.id,
+                                                PaperItem.question_id == sa.bindparam("question_id", type_=sa.Integer)))
+                  .where(Attempt.id == sa.bindparam("attempt_id", type_=sa.Integer)))
+        if dialect == "postgresql":
+            # A shared advisory lock on the attempt, held to commit: saves run side by
+            # side, a submit (exclusive) waits for them and they for it. Unlike FOR SHARE
+            # it writes nothing to the attempt row, so a storm of saves stays cheap.
+            lookup = lookup.add_columns(sa.func.pg_advisory_xact_lock_shared(ATTEMPT_LOCK_CLASS, Attempt.id))
+        values = sa.select(sa.bindparam("new_attempt_id", type_=sa.Integer),
+                           sa.bindparam("new_question_id", type_=sa.Integer),
+                           sa.bindparam("answer", type_=sa.JSON), sa.bindparam("seq", type_=sa.BigInteger),
+                           sa.bindparam("saved_at", type_=Answer.__table__.c.saved_at.type)).where(
+            sa.exists().where(Attempt.id == sa.bindparam("live_attempt_id", type_=sa.Integer),
+                              Attempt.submitted_at.is_(None)))
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = insert(Answer.__table__).from_select(["attempt_id", "question_id", "answer", "seq", "saved_at"],
+                                                      values)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=["attempt_id", "question_id"],
+            set_={"answer": upsert.excluded.answer, "seq": upsert.excluded.seq, "saved_at": upsert.excluded.saved_at},
+            where=upsert.excluded.seq > Answer.__table__.c.seq,
+        ).returning(Answer.__table__.c.seq)  # rowcount is not reliable for INSERT … SELECT on psycopg
+        _SAVE_STATEMENTS[dialect] = (lookup, upsert)
+    return _SAVE_STATEMENTS[dialect]
 
 
 def save_answer(officer_id: int, attempt_id: int, question_id: int, answer, seq: int,
@@ -201,12 +234,8 @@ def save_answer(officer_id: int, attempt_id: int, question_id: int, answer, seq:
     now = now or timeutil.now()
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
         raise ExamError("seq 应为非负整数。", status=422, code="invalid_seq")
-    query = (sa.select(Attempt.officer_id, Attempt.deadline, Attempt.submitted_at, PaperItem.type, PaperItem.options)
-             .outerjoin(PaperItem, sa.and_(PaperItem.attempt_id == Attempt.id, PaperItem.question_id == question_id))
-             .where(Attempt.id == attempt_id))
-    if db.session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(read=True, of=Attempt)
-    row = db.session.execute(query).first()
+    lookup, upsert = _save_statements(db.session.get_bind().dialect.name)
+    row = db.session.execute(lookup, {"attempt_id": attempt_id, "question_id": question_id}).first()
     if row is None:
         db.session.rollback()
         raise ExamError("答卷不存在。", status=404, code="not_found")
@@ -232,19 +261,11 @@ def save_answer(officer_id: int, attempt_id: int, question_id: int, answer, seq:
             raise ExamError(str(error), status=422, code="invalid_answer") from error
     else:
         answer = None
-    live = sa.select(sa.literal(attempt_id), sa.literal(question_id), sa.literal(answer, sa.JSON),
-                     sa.literal(seq, sa.BigInteger), sa.literal(now, Answer.__table__.c.saved_at.type)).where(
-        sa.exists().where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None)))
-    statement = _insert(Answer.__table__).from_select(["attempt_id", "question_id", "answer", "seq", "saved_at"], live)
-    statement = statement.on_conflict_do_update(
-        index_elements=["attempt_id", "question_id"],
-        set_={"answer": statement.excluded.answer, "seq": statement.excluded.seq,
-              "saved_at": statement.excluded.saved_at},
-        where=statement.excluded.seq > Answer.__table__.c.seq,
-    )
     try:
-        result = db.session.execute(statement)
-        if result.rowcount == 0 and db.session.scalar(
+        result = db.session.execute(upsert, {"new_attempt_id": attempt_id, "new_question_id": question_id,
+                                             "answer": answer, "seq": seq, "saved_at": now,
+                                             "live_attempt_id": attempt_id})
+        if result.first() is None and db.session.scalar(
                 sa.select(Attempt.submitted_at).where(Attempt.id == attempt_id)) is not None:
             db.session.rollback()
             raise ExamError("答卷已提交，不能再修改。", status=409, code="submitted")
@@ -275,6 +296,8 @@ def submit_attempt(attempt_id: int, reason: str = "officer", now: datetime | Non
     else:
         submitted_at = min(now, attempt.deadline)
     try:
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(ATTEMPT_LOCK_CLASS, attempt_id)))
         claimed = db.session.execute(
             sa.update(Attempt).where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
             .values(submitted_at=submitted_at, submit_reason=reason).execution_options(synchronize_session=False)

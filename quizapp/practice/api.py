@@ -20,7 +20,7 @@ class NextArgsSchema(Schema):
     chapter = fields.String(load_default=None, metadata={"description": "only this chapter"})
 
 
-class OptionSchema(Schema):
+class PracticeOptionSchema(Schema):
     key = fields.String(required=True)
     text = fields.String(required=True)
 
@@ -29,7 +29,7 @@ class PracticeQuestionSchema(Schema):
     id = fields.Integer(required=True)
     type = fields.String(required=True, metadata={"description": "single | multiple | judge | fill"})
     stem = fields.String(required=True)
-    options = fields.List(fields.Nested(OptionSchema), required=True)
+    options = fields.List(fields.Nested(PracticeOptionSchema), required=True)
     blanks = fields.Integer(metadata={"description": "number of blanks (fill questions)"})
     chapter = fields.String()
     favourite = fields.Boolean()

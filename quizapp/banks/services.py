@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from .. import timeutil
 from ..audit.services import record, register_actions
 from ..extensions import db
 from .formats import ParseError, ParsedQuestion, parse_file
@@ -91,8 +92,9 @@ def _check_bank_fields(name: str, category: str) -> None:
         raise BankError(f"题库分类“{category}”无效，应为 {'、'.join(CATEGORIES)}。")
 
 
-def _row(question: ParsedQuestion, bank_id: int, key: str) -> dict:
+def _row(question: ParsedQuestion, bank_id: int, key: str, moment) -> dict:
     return {
+        "created_at": moment, "updated_at": moment,
         "bank_id": bank_id, "type": question.type, "stem": question.stem, "stem_key": key,
         "options": question.options, "answer": question.answer, "explanation": question.explanation,
         "chapter": question.chapter, "difficulty": question.difficulty, "tags": question.tags,
@@ -171,12 +173,15 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
                                 owner_id=getattr(actor, "id", None))
             db.session.add(bank)
             db.session.flush()
+        moment = timeutil.now()
         if inserts:
-            db.session.execute(sa.insert(Question), [_row(q, bank.id, key) for q, key in inserts])
+            # ORM bulk INSERT: one executemany, no objects per row, one timestamp for all.
+            db.session.execute(sa.insert(Question), [_row(q, bank.id, key, moment) for q, key in inserts])
         if updates:
             rows = []
             for question_id, question, key in updates:
-                row = _row(question, bank.id, key)
+                row = _row(question, bank.id, key, moment)
+                del row["created_at"]
                 row["id"] = question_id
                 rows.append(row)
             db.session.execute(sa.update(Question), rows)

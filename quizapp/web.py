@@ -105,6 +105,21 @@ def render_error_page(status: int, message: str | None = None):
     return render_template("error.html", status=status, title=title, message=message), status
 
 
+def value_out_of_range(error: Exception) -> bool:
+    """True when the database refused a client-supplied value as too large or too long."""
+    from sqlalchemy.exc import DataError
+
+    if isinstance(error, DataError):  # PostgreSQL: numeric out of range, value too long
+        return True
+    return isinstance(error, OverflowError) and "SQLite INTEGER" in str(error)
+
+
+def _out_of_range_error():
+    from .api.errors import ApiError
+
+    return ApiError(422, "out_of_range", "提交的数字或文字超出允许的范围。")
+
+
 def set_security_headers(response):
     """CSP and friends on every response."""
     response.headers.setdefault(
@@ -155,9 +170,15 @@ def init_app(app: Flask) -> None:
 
         if isinstance(error, HTTPException):
             return _http_error(error)
-        app.logger.exception("unhandled error on %s", request.path)
         from .extensions import db
 
+        if value_out_of_range(error):
+            # Client input the database cannot store (an id past 2**63, a text past
+            # its column): the client's mistake, not a server fault.
+            db.session.rollback()
+            app.logger.warning("value out of range on %s: %s", request.path, str(error).splitlines()[0])
+            return _http_error(_out_of_range_error())
+        app.logger.exception("unhandled error on %s", request.path)
         db.session.rollback()
         if is_api_request():
             return api_error_response(error)

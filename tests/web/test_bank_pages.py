@@ -209,3 +209,24 @@ def test_question_list_is_paginated(client):
     assert "第00题" in first and "第34题" not in first and "共35条" in first
     second = client.get(f"/admin/banks/{bank.id}?page=2").get_data(as_text=True)
     assert "第34题" in second and "第00题" not in second
+
+
+def test_delete_page_refuses_a_bank_an_exam_uses(client):
+    from quizapp.banks.usage import BANK_USAGE_CHECKS, register_bank_usage
+
+    admin_client(client)
+    bank = services.create_bank(None, "考试用题库", "other")
+
+    def used(checked):
+        return "年度考试" if checked.id == bank.id else None
+
+    register_bank_usage(used)
+    try:
+        path = f"/admin/banks/{bank.id}/delete"
+        page = client.get(path).get_data(as_text=True)
+        assert "已被考试使用（年度考试）" in page and "永久删除" not in page
+        refused = client.post(path, data={"csrf_token": csrf_token(client, "/admin/banks/"), "confirm_name": "考试用题库"})
+        assert "不能删除" in refused.get_data(as_text=True)
+    finally:
+        BANK_USAGE_CHECKS.remove(used)
+    assert services.find_bank("考试用题库") is not None

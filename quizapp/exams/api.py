@@ -184,15 +184,20 @@ def _caller_id() -> int:
 @blp.route("/attempts/<int:attempt_id>/answers/<int:question_id>")
 class AttemptAnswer(MethodView):
     @caller_required
-    @blp.arguments(AnswerWriteSchema)
+    @blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": AnswerWriteSchema}}})
     @blp.response(200, SavedSchema)
     @blp.alt_response(403, description="Not your attempt")
     @blp.alt_response(404, description="No such attempt or question on this paper")
     @blp.alt_response(409, description="Submitted, or past the deadline plus the network grace")
     @blp.alt_response(422, description="An answer of the wrong shape for the question")
     @blp.doc(security=SECURITY)
-    def put(self, body, attempt_id, question_id):
+    def put(self, attempt_id, question_id):
         """Save one answer; a larger seq wins, repeating a save is harmless."""
+        # Parsed by hand rather than by webargs: this is the hottest endpoint (the
+        # service validates the answer against the question type anyway).
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or "answer" not in body or "seq" not in body:
+            raise ApiError(422, "invalid", "请求体应为 {\"answer\": …, \"seq\": 整数}。")
         try:
             saved_at = services.save_answer(g.caller_id, attempt_id, question_id, body["answer"], body["seq"])
         except ExamError as error:

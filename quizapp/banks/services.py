@@ -102,6 +102,27 @@ def _row(question: ParsedQuestion, bank_id: int, key: str, moment) -> dict:
     }
 
 
+COPY_COLUMNS = ("bank_id", "type", "stem", "stem_key", "options", "answer", "explanation", "chapter", "difficulty",
+                "tags", "source", "retired", "created_at", "updated_at")
+JSON_COLUMNS = {"options", "answer", "tags"}
+
+
+def _insert_rows(rows: list[dict]) -> None:
+    """Insert many questions in the session's transaction: COPY on PostgreSQL, executemany elsewhere."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg":
+        import json
+
+        columns = ", ".join(COPY_COLUMNS)
+        with connection.connection.driver_connection.cursor() as cursor:
+            with cursor.copy(f"COPY {Question.__tablename__} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([json.dumps(row[c], ensure_ascii=False) if c in JSON_COLUMNS else row[c]
+                                    for c in COPY_COLUMNS])
+        return
+    db.session.execute(sa.insert(Question), rows)
+
+
 def import_bank(filename: str, data: bytes, bank_name: str | None = None, category: str | None = None,
                 actor=None, *, dry_run: bool = False, valid_only: bool = False,
                 on_duplicate: str = "skip", parsed=None) -> ImportReport:
@@ -175,8 +196,7 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
             db.session.flush()
         moment = timeutil.now()
         if inserts:
-            # ORM bulk INSERT: one executemany, no objects per row, one timestamp for all.
-            db.session.execute(sa.insert(Question), [_row(q, bank.id, key, moment) for q, key in inserts])
+            _insert_rows([_row(q, bank.id, key, moment) for q, key in inserts])
         if updates:
             rows = []
             for question_id, question, key in updates:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -148,7 +148,9 @@ class ExamAttempts(MethodView):
             attempt = services.start_attempt(current_user, exam)
         except ExamError as error:
             raise api_error(error) from error
-        return presenters.paper_payload(attempt, exam)
+        # Returned as a ready response: marshmallow would spend longer than the start itself
+        # re-serialising fifty questions (the schema still documents it).
+        return jsonify(presenters.paper_payload(attempt, exam))
 
 
 def caller_required(view):

@@ -44,8 +44,8 @@ def exam_detail(exam: Exam) -> dict:
     }
 
 
-def paper_question(item: PaperItem) -> dict:
-    """A question as sent to the phone: no key, no explanation, no correctness."""
+def paper_question(item) -> dict:
+    """A question as sent to the phone: no key, no explanation, no correctness (item: a PaperItem or row)."""
     question = {"id": item.question_id, "type": item.type, "stem": item.stem,
                 "options": [{"key": o["key"], "text": o["text"]} for o in item.options or []],
                 "points": round(item.points, 2)}
@@ -56,8 +56,9 @@ def paper_question(item: PaperItem) -> dict:
 
 def paper_payload(attempt: Attempt, exam: Exam) -> dict:
     """The start/resume response: the paper without answers, the officer's saved answers, the time left."""
-    items = db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id)
-                               .order_by(PaperItem.position))
+    items = db.session.execute(
+        sa.select(PaperItem.question_id, PaperItem.type, PaperItem.stem, PaperItem.options, PaperItem.points,
+                  PaperItem.key).where(PaperItem.attempt_id == attempt.id).order_by(PaperItem.position))
     return {
         "attempt_id": attempt.id, "exam_id": exam.id, "title": exam.title,
         "started_at": timeutil.isoformat(attempt.started_at), "deadline": timeutil.isoformat(attempt.deadline),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import random
 import secrets
+import time
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -52,7 +53,7 @@ def start_offset_seconds(exam: Exam, officer_id: int) -> int:
 
 # ---------------------------------------------------------------- paper
 
-def _shown_options(question: Question, rng: random.Random, shuffle: bool) -> tuple[list, dict]:
+def _shown_options(question, rng: random.Random, shuffle: bool) -> tuple[list, dict]:
     options = list(question.options or [])
     if shuffle:
         rng.shuffle(options)
@@ -63,7 +64,7 @@ def _shown_options(question: Question, rng: random.Random, shuffle: bool) -> tup
     return shown, mapping
 
 
-def _shown_key(question: Question, mapping: dict):
+def _shown_key(question, mapping: dict):
     qtype = QUESTION_TYPES[question.type]
     key = qtype.validate_key(question.answer, list(question.options or []))
     if question.type not in ("single", "multiple"):
@@ -74,7 +75,29 @@ def _shown_key(question: Question, mapping: dict):
     return sorted(back[k] for k in key)
 
 
-def _pick_questions(exam: Exam, rng: random.Random) -> list[tuple[int, float]]:
+# Question-id pools per blueprint rule, kept briefly: at 09:00 a thousand officers
+# start the same exam and would otherwise run the same pool queries a thousand times.
+POOL_SECONDS = 30
+_POOLS: dict[tuple, tuple[float, list[int]]] = {}
+
+
+def _rule_pool(rule, fresh: bool = False) -> list[int]:
+    key = (rule.id, rule.bank_id, rule.type, rule.chapter)
+    cached = _POOLS.get(key)
+    if cached and not fresh and time.monotonic() - cached[0] < POOL_SECONDS:
+        return cached[1]
+    query = sa.select(Question.id).where(Question.bank_id == rule.bank_id, Question.type == rule.type,
+                                         Question.retired.is_(False))
+    if rule.chapter:
+        query = query.where(Question.chapter == rule.chapter)
+    pool = sorted(db.session.scalars(query))
+    if len(_POOLS) > 1000:
+        _POOLS.clear()
+    _POOLS[key] = (time.monotonic(), pool)
+    return pool
+
+
+def _pick_questions(exam: Exam, rng: random.Random, fresh: bool = False) -> list[tuple[int, float]]:
     """(question id, raw points) for a new paper, in the order shown."""
     if exam.fixed_rows:
         picked = [(row.question_id, row.points) for row in exam.fixed_rows]
@@ -83,11 +106,7 @@ def _pick_questions(exam: Exam, rng: random.Random) -> list[tuple[int, float]]:
         return picked
     picked, used = [], set()
     for rule in exam.rules_rows:
-        query = sa.select(Question.id).where(Question.bank_id == rule.bank_id, Question.type == rule.type,
-                                             Question.retired.is_(False))
-        if rule.chapter:
-            query = query.where(Question.chapter == rule.chapter)
-        pool = sorted(set(db.session.scalars(query)) - used)
+        pool = [qid for qid in _rule_pool(rule, fresh) if qid not in used]
         if len(pool) < rule.count:
             raise ExamError("题库中的题目已不足以组卷，请联系考试组织者。", status=409, code="not_enough_questions")
         chosen = rng.sample(pool, rule.count)
@@ -98,21 +117,30 @@ def _pick_questions(exam: Exam, rng: random.Random) -> list[tuple[int, float]]:
     return picked
 
 
-def build_paper(exam: Exam, seed: int) -> list[PaperItem]:
-    """A candidate's own paper drawn from the blueprint, options shuffled, as snapshots."""
-    rng = random.Random(seed)
-    picked = _pick_questions(exam, rng)
-    questions = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_([p[0] for p in picked])))}
+def build_paper(exam: Exam, seed: int) -> list[dict]:
+    """A candidate's own paper drawn from the blueprint, options shuffled: PaperItem rows (snapshots)."""
+    for fresh in (False, True):
+        rng = random.Random(seed)
+        picked = _pick_questions(exam, rng, fresh)
+        questions = {q.id: q for q in db.session.execute(
+            sa.select(Question.id, Question.type, Question.stem, Question.options, Question.answer,
+                      Question.explanation).where(Question.id.in_([p[0] for p in picked]),
+                                                  Question.retired.is_(False)))}
+        if len(questions) == len(picked):
+            break
+        # A cached pool named a question deleted or retired since: draw again from fresh pools.
+    else:
+        raise ExamError("题库中的题目已不足以组卷，请联系考试组织者。", status=409, code="not_enough_questions")
     points = scale_points([p[1] for p in picked], exam.total_points)
-    items = []
+    rows = []
     for position, ((qid, _), scaled) in enumerate(zip(picked, points), start=1):
         question = questions[qid]
         shuffle = exam.shuffle_options and question.type in ("single", "multiple")
         options, mapping = _shown_options(question, rng, shuffle) if question.type in ("single", "multiple") else ([], {})
-        items.append(PaperItem(position=position, question_id=qid, type=question.type, stem=question.stem,
-                               options=options, option_map=mapping, key=_shown_key(question, mapping),
-                               explanation=question.explanation or "", points=scaled))
-    return items
+        rows.append(dict(position=position, question_id=qid, type=question.type, stem=question.stem, options=options,
+                         option_map=mapping, key=_shown_key(question, mapping),
+                         explanation=question.explanation or "", points=scaled))
+    return rows
 
 
 # ---------------------------------------------------------------- start
@@ -162,8 +190,10 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
     attempt = Attempt(exam_id=exam.id, officer_id=officer.id, number=len(attempts) + 1, paper_seed=seed,
                       started_at=now, deadline=min(now + timedelta(minutes=exam.duration_minutes), exam.closes_at))
     try:
-        attempt.items = build_paper(exam, seed)
+        rows = build_paper(exam, seed)
         db.session.add(attempt)
+        db.session.flush()
+        db.session.execute(sa.insert(PaperItem), [dict(row, attempt_id=attempt.id) for row in rows])
         db.session.commit()
     except IntegrityError:
         # Another device started it at the same moment: resume that one.

@@ -218,3 +218,15 @@ def test_paper_items_hold_the_key_only_on_the_server(setting):
     attempt = services.start_attempt(officer, exam)
     assert all(item.key is not None for item in db.session.scalars(
         sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id)))
+
+
+def test_a_question_retired_after_the_pools_were_cached_never_reaches_a_new_paper(setting):
+    bank, organiser, officer = setting
+    other = make_officer(department="市公安局/治安大队")
+    exam = _exam(bank, organiser, blueprint=(services.RuleSpec(bank.id, "single", 19, 1),))
+    first = {i.question_id for i in items_of(services.start_attempt(officer, exam).id)}
+    retired = db.session.get(Question, sorted(first)[0])
+    retired.retired = True
+    db.session.commit()
+    second = {i.question_id for i in items_of(services.start_attempt(other, exam).id)}
+    assert len(second) == 19 and retired.id not in second

@@ -215,3 +215,28 @@ def year():
         abort(404)
     rows = reports.year_rows(selected, _scope())
     return render_template("reports/year.html", year=selected, rows=rows)
+
+
+@bp.route("/year.xlsx")
+@organiser_required
+def year_xlsx():
+    """Participation over a year as xlsx."""
+    from flask import Response
+    from openpyxl import Workbook
+
+    from . import study as reports
+    from .xlsx import add_sheet, content_disposition, workbook_bytes
+
+    selected = request.args.get("year", type=int) or periods.local_day().year
+    if not 2000 <= selected <= 2100:
+        abort(404)
+    workbook = Workbook()
+    add_sheet(workbook, "全年参与", ["月份", "考试场次", "应参加人次", "实际参加人次", "参考率(%)", "学习人数",
+                                    "学习总时长(分钟)"], [
+        (f"{r.month}月", r.exams, r.candidates, r.participated,
+         round(r.participation_rate * 100, 1) if r.participation_rate is not None else None,
+         r.studying_officers, r.study_minutes) for r in reports.year_rows(selected, _scope())])
+    response = Response(workbook_bytes(workbook),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = content_disposition(f"{selected}年参与情况.xlsx")
+    return response

@@ -1,7 +1,9 @@
 """Report pages: exam report, comparison, quarter overview, study and year reports."""
+import io
 import re
 
 import sqlalchemy as sa
+from openpyxl import load_workbook
 
 from quizapp.banks.models import QuestionBank
 from quizapp.extensions import db
@@ -57,4 +59,7 @@ def test_compare_quarter_study_and_year_pages(scenario, client):  # noqa: F811
     assert client.get("/reports/study.xlsx").status_code == 200
     year = client.get("/reports/year").get_data(as_text=True)
     assert "12月" in year
+    book = load_workbook(io.BytesIO(client.get("/reports/year.xlsx").data))
+    rows = list(book["全年参与"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 12 and sum(row[3] for row in rows) == 4  # the four who sat this year's exam
     assert client.get("/reports/").status_code == 200

@@ -235,3 +235,11 @@ def test_logins_keep_working_when_redis_is_down(tmp_path):
         make_officer(badge="520002")
         assert login(app.test_client(), "520002").status_code == 302
         db.session.remove()
+
+
+def test_form_fields_without_a_placeholder_show_no_stray_text(client):
+    make_officer(badge="500020", must_change_password=True)
+    login(client, "500020")
+    page = client.get("/password").get_data(as_text=True)
+    assert 'placeholder="None"' not in page and 'autocomplete="None"' not in page
+    assert 'autocomplete="new-password"' in page

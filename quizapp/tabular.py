@@ -115,9 +115,12 @@ def _read_workbook(data: bytes) -> list[list[str]]:
             raise TableError("Excel文件中没有工作表。")
         sheet = workbook.get_sheet_by_index(0)
         return [[cell_text(value) for value in row] for row in sheet.to_python(skip_empty_area=False)]
-    except TableError:
+    except (TableError, KeyboardInterrupt, SystemExit):
         raise
-    except Exception as exc:  # calamine raises its own errors for every kind of damage
+    except BaseException as exc:
+        # calamine raises its own errors for most damage, and on some damaged xls
+        # files (e.g. cut short by a broken upload) a Rust panic: pyo3's
+        # PanicException, a BaseException that would escape every handler.
         raise TableError("Excel文件已损坏或格式不受支持，无法读取。") from exc
 
 

@@ -12,7 +12,6 @@ from flask_smorest import Blueprint
 from .. import timeutil
 from ..api.errors import ApiError
 from ..auth.access import login_required_any, organiser_required
-from ..auth.models import ApiToken
 from ..auth.services import _token_digest as token_digest
 from ..extensions import db
 from ..roster.models import Department, Officer
@@ -23,7 +22,7 @@ from .schemas import (AbsenceSchema, AbsenceWriteSchema, AnswerWriteSchema, Atte
                       BoardSchema, ClosedSchema, CountSchema, CreatedSchema, DrawResultSchema, DrawWriteSchema,
                       ExamDetailSchema, ExamListItemSchema, ExamListQuerySchema, ExamPatchSchema, ExamWriteSchema, MakeupWriteSchema,
                       SavedSchema, SubmittedSchema)
-from .taking import network_grace
+from .taking import network_grace, token_officer_id
 
 blp = Blueprint("api_exams", __name__, url_prefix="/api/v1", description="Exams: sitting them and running them")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -154,33 +153,22 @@ class ExamAttempts(MethodView):
 
 
 def caller_required(view):
-    """Like login_required_any, but resolving a bearer token to an officer id in one light query (g.caller_id)."""
+    """Like login_required_any, but a bearer token is only digested here (g.token_hash) and
+    resolved by the save's own query; cookie requests go through Flask-Login (g.caller_id)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        g.caller_id = _caller_id()
+        header = request.headers.get("Authorization", "")
+        g.caller_id = g.token_hash = None
+        if header.startswith("Bearer "):
+            g.token_hash = token_digest(header[7:].strip())
+        elif current_user.is_authenticated:
+            g.caller_id = current_user.id
+        else:
+            raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
         return view(*args, **kwargs)
 
     return wrapper
-
-
-def _caller_id() -> int:
-    """The officer id behind this request, cheaply for bearer tokens (the save path is the hot one).
-
-    A bearer request is judged by its token alone, as Flask-Login's request loader
-    does, but without loading the officer entity; cookie requests go through Flask-Login.
-    """
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        officer_id = db.session.scalar(
-            sa.select(ApiToken.officer_id).join(Officer, Officer.id == ApiToken.officer_id).where(
-                ApiToken.token_hash == token_digest(header[7:].strip()), ApiToken.revoked_at.is_(None),
-                ApiToken.expires_at > timeutil.now(), Officer.active.is_(True)))
-    else:
-        officer_id = current_user.id if current_user.is_authenticated else None
-    if officer_id is None:
-        raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
-    return officer_id
 
 
 @blp.route("/attempts/<int:attempt_id>/answers/<int:question_id>")
@@ -199,9 +187,12 @@ class AttemptAnswer(MethodView):
         # service validates the answer against the question type anyway).
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or "answer" not in body or "seq" not in body:
+            if g.token_hash is not None and token_officer_id(g.token_hash) is None:
+                raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
             raise ApiError(422, "invalid", "请求体应为 {\"answer\": …, \"seq\": 整数}。")
         try:
-            saved_at = services.save_answer(g.caller_id, attempt_id, question_id, body["answer"], body["seq"])
+            saved_at = services.save_answer(g.caller_id, attempt_id, question_id, body["answer"], body["seq"],
+                                            token_hash=g.token_hash)
         except ExamError as error:
             raise api_error(error) from error
         return {"saved_at": timeutil.isoformat(saved_at)}

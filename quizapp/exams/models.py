@@ -136,7 +136,7 @@ class Exam(db.Model):
     @property
     def paper_kind(self) -> str:
         """'blueprint' or 'fixed'."""
-        return "fixed" if self.fixed_rows else "blueprint"
+        return "blueprint" if self.rules_rows else "fixed"
 
     @property
     def question_count(self) -> int:

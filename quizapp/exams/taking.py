@@ -25,11 +25,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from .. import signals, timeutil
+from ..auth.models import ApiToken
 from ..banks.models import Question
 from ..banks.types import QUESTION_TYPES, AnswerError
 from ..extensions import db
 from .errors import ExamError
 from .grading import PaperQuestion, grade_paper, scale_points
+from ..roster.models import Officer
 from .models import Absence, Answer, Attempt, Candidate, Exam, PaperItem
 
 OPTION_LETTERS = "ABCDEFGH"
@@ -99,7 +101,7 @@ def _rule_pool(rule, fresh: bool = False) -> list[int]:
 
 def _pick_questions(exam: Exam, rng: random.Random, fresh: bool = False) -> list[tuple[int, float]]:
     """(question id, raw points) for a new paper, in the order shown."""
-    if exam.fixed_rows:
+    if not exam.rules_rows and exam.fixed_rows:
         picked = [(row.question_id, row.points) for row in exam.fixed_rows]
         if exam.shuffle_questions:
             rng.shuffle(picked)
@@ -107,6 +109,8 @@ def _pick_questions(exam: Exam, rng: random.Random, fresh: bool = False) -> list
     picked, used = [], set()
     for rule in exam.rules_rows:
         pool = [qid for qid in _rule_pool(rule, fresh) if qid not in used]
+        if len(pool) < rule.count and not fresh:
+            pool = [qid for qid in _rule_pool(rule, True) if qid not in used]
         if len(pool) < rule.count:
             raise ExamError("题库中的题目已不足以组卷，请联系考试组织者。", status=409, code="not_enough_questions")
         chosen = rng.sample(pool, rule.count)
@@ -223,11 +227,26 @@ def saved_answers(attempt: Attempt) -> dict[int, object]:
 _SAVE_STATEMENTS: dict[str, tuple] = {}
 
 
+def token_officer_id(token_hash: str, now: datetime | None = None) -> int | None:
+    """The active officer behind a live bearer token (by its SHA-256), without loading him."""
+    return db.session.scalar(
+        sa.select(ApiToken.officer_id).join(Officer, Officer.id == ApiToken.officer_id).where(
+            ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > (now or timeutil.now()), Officer.active.is_(True)))
+
+
 def _save_statements(dialect: str) -> tuple:
     """The two statements of a save, built once per dialect (the save path is the hot one)."""
     if dialect not in _SAVE_STATEMENTS:
+        # The bearer token's officer, in the same round trip (NULL when no token is given or it is not live).
+        caller = (sa.select(ApiToken.officer_id).join(Officer, Officer.id == ApiToken.officer_id)
+                  .where(ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String),
+                         ApiToken.revoked_at.is_(None),
+                         ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type),
+                         Officer.active.is_(True))
+                  .scalar_subquery().label("caller_id"))
         lookup = (sa.select(Attempt.officer_id, Attempt.deadline, Attempt.submitted_at, PaperItem.type,
-                            PaperItem.options)
+                            PaperItem.options, caller)
                   .outerjoin(PaperItem, sa.and_(PaperItem.attempt_id == Attempt.id,
                                                 PaperItem.question_id == sa.bindparam("question_id", type_=sa.Integer)))
                   .where(Attempt.id == sa.bindparam("attempt_id", type_=sa.Integer)))
@@ -254,10 +273,12 @@ def _save_statements(dialect: str) -> tuple:
     return _SAVE_STATEMENTS[dialect]
 
 
-def save_answer(officer_id: int, attempt_id: int, question_id: int, answer, seq: int,
-                now: datetime | None = None) -> datetime:
+def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answer, seq: int,
+                now: datetime | None = None, token_hash: str | None = None) -> datetime:
     """Save one answer (idempotent; a larger ``seq`` wins). Commits; returns the save time.
 
+    The caller is ``officer_id``, or the officer of the bearer token whose SHA-256
+    is ``token_hash`` (resolved in the same query; 401 when it is not live).
     Refused with 409 once submitted or past the deadline plus the network grace
     (and the overdue attempt is then submitted).
     """
@@ -265,7 +286,13 @@ def save_answer(officer_id: int, attempt_id: int, question_id: int, answer, seq:
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
         raise ExamError("seq 应为非负整数。", status=422, code="invalid_seq")
     lookup, upsert = _save_statements(db.session.get_bind().dialect.name)
-    row = db.session.execute(lookup, {"attempt_id": attempt_id, "question_id": question_id}).first()
+    row = db.session.execute(lookup, {"attempt_id": attempt_id, "question_id": question_id,
+                                      "token_hash": token_hash, "now": now}).first()
+    if token_hash is not None:
+        officer_id = row.caller_id if row is not None else token_officer_id(token_hash, now)
+        if officer_id is None:
+            db.session.rollback()
+            raise ExamError("请先登录或提供有效的令牌。", status=401, code="unauthorized")
     if row is None:
         db.session.rollback()
         raise ExamError("答卷不存在。", status=404, code="not_found")

@@ -186,3 +186,20 @@ def test_the_exams_api_is_documented(client, world):
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/attempts/{attempt_id}/answers/{question_id}" in spec["paths"]
     assert "409" in spec["paths"]["/api/v1/attempts/{attempt_id}/answers/{question_id}"]["put"]["responses"]
+
+
+def test_a_revoked_token_cannot_save_and_the_page_saves_with_its_cookie_and_csrf_header(app, client, world):
+    from ..factories import csrf_token, login
+
+    body = client.post(f"/api/v1/exams/{world['exam'].id}/attempts", headers=world["officer"]).get_json()
+    url = f"/api/v1/attempts/{body['attempt_id']}/answers/{body['questions'][0]['id']}"
+    client.delete("/api/v1/auth/token", headers=world["officer"])
+    revoked = client.put(url, json={"answer": None, "seq": 1}, headers=world["officer"])
+    assert revoked.status_code == 401
+    assert client.put(url, json={"seq": 1}, headers=world["officer"]).status_code == 401
+    browser = app.test_client()
+    login(browser, "800001")
+    token = csrf_token(browser, "/exams")
+    assert browser.put(url, json={"answer": None, "seq": 2}).status_code == 400  # no CSRF header
+    saved = browser.put(url, json={"answer": None, "seq": 2}, headers={"X-CSRFToken": token})
+    assert saved.status_code == 200

@@ -199,3 +199,30 @@ def test_one_proxy_hop_throttles_by_the_address_nginx_saw_not_a_forged_one(tmp_p
         db.session.remove()
     assert statuses == [200, 200, 200, 429]
     assert elsewhere.status_code == 302
+
+
+def test_a_previewed_upload_can_be_confirmed_only_by_the_admin_who_uploaded_it(app):
+    from tests.roster_files import bureau_rows, csv_bytes
+
+    make_officer(badge="610060", role="admin", department="市公安局")
+    make_officer(badge="610061", role="admin", department="市公安局")
+    uploader, other = app.test_client(), app.test_client()
+    login(uploader, "610060")
+    login(other, "610061")
+    token = csrf_token(uploader, "/admin/roster/import")
+    preview = uploader.post("/admin/roster/import", content_type="multipart/form-data", data={
+        "csrf_token": token, "file": (io.BytesIO(csv_bytes(bureau_rows(3))), "roster.csv")})
+    import re
+
+    upload_token = re.search(r'name="token" type="hidden" value="([^"]+)"', preview.get_data(as_text=True))
+    upload_token = upload_token or re.search(r'value="([^"]+)"[^>]*name="token"', preview.get_data(as_text=True))
+    assert upload_token, "the preview page offers no confirm token"
+    response = other.post("/admin/roster/import/confirm", data={
+        "csrf_token": csrf_token(other, "/admin/roster/import"), "token": upload_token.group(1)})
+    assert response.status_code == 302  # back to the upload page: "上传已失效"
+    assert get_officer("310000") is None
+    # The uploader himself still can: the token was real.
+    uploader.post("/admin/roster/import/confirm", data={
+        "csrf_token": csrf_token(uploader, "/admin/roster/import"), "token": upload_token.group(1)})
+    db.session.expire_all()
+    assert get_officer("310000") is not None

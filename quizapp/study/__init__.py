@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     """Register study pages, the heartbeat API, the home panel and audit labels."""
     from .. import api
     from ..audit.services import register_actions
+    from ..extensions import limiter
     from . import demo  # noqa: F401  (registers the demo step)
     from . import models  # noqa: F401
     from .api import blp as api_blp
@@ -22,6 +23,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     api.register(app, api_blp)
+    # Heartbeats credit at most the real elapsed time, so throttling them protects
+    # nothing, and the limiter's per-request checks would cost the hot path.
+    limiter.exempt(api_blp)
     register_nav("学习", "study.index", ("officer", "organiser", "admin"), order=15)
     register_nav("发布资料", "study.manage", ("organiser", "admin"), order=45)
     register_home_panel("study/_home_minutes.html", ("officer", "organiser", "admin"), order=20,

@@ -9,16 +9,18 @@ so two tabs (or two workers) can never both credit the same interval.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import timeutil
 from ..extensions import db
 from ..periods import local_day, quarter_end, quarter_start, week_start
 from ..site_settings import get_setting
-from ..upsert import insert_ignore, insert_or_add
+from ..upsert import insert_ignore
 from .models import StudyDay, StudyHeartbeatState
 
 MAX_CREDIT_SECONDS = 60
@@ -38,23 +40,96 @@ class HeartbeatResult:
         return self.today_seconds // 60
 
 
-def record_heartbeat(officer_id: int, visible: bool = True, active: bool = True,
-                     at: datetime | None = None) -> HeartbeatResult:
-    """Credit the time since the officer's previous heartbeat, by the rules above. Commits."""
-    from ..points.services import award_study_seconds
+class _Statements:
+    """The heartbeat's statements, built once per dialect: the endpoint is hot and
+    building SQLAlchemy constructs per request would cost more than running them."""
 
+    def __init__(self, dialect: str):
+        state, days = StudyHeartbeatState.__table__, StudyDay.__table__
+        oid, last, day, seconds = (sa.bindparam(n) for n in ("oid", "last", "day", "seconds"))
+        self.read = sa.select(state.c.last_beat_ms, state.c.day, state.c.today_seconds).where(
+            state.c.officer_id == oid)
+        values = {"last_beat_ms": sa.bindparam("new_last"), "day": sa.bindparam("new_day"),
+                  "today_seconds": sa.bindparam("new_seconds")}
+        unchanged = (state.c.officer_id == oid, state.c.day == day, state.c.today_seconds == seconds)
+        # Compare-and-swap: only if nobody moved the row since it was read.
+        self.swap = sa.update(state).where(state.c.last_beat_ms == last, *unchanged).values(**values)
+        self.swap_from_null = sa.update(state).where(state.c.last_beat_ms.is_(None), *unchanged).values(**values)
+        insert = (postgresql if dialect == "postgresql" else sqlite).insert(days)
+        upsert = insert.values(officer_id=oid, day=sa.bindparam("new_day"), seconds=sa.bindparam("credit"))
+        self.add_day = upsert.on_conflict_do_update(index_elements=["officer_id", "day"],
+                                                    set_={"seconds": days.c.seconds + upsert.excluded.seconds})
+        # PostgreSQL: swap and add to the day's total in one statement (one round trip):
+        # the day's row is only touched when the swap succeeded and credited something.
+        self.combined = dialect == "postgresql"
+        if self.combined:
+            self.swap = self._with_day(self.swap, days)
+            self.swap_from_null = self._with_day(self.swap_from_null, days)
+
+    @staticmethod
+    def _with_day(swap, days):
+        state = StudyHeartbeatState.__table__
+        swapped = swap.returning(state.c.officer_id).cte("swapped")
+        credit = sa.cast(sa.bindparam("credit"), sa.Integer)
+        added = postgresql.insert(days).from_select(
+            ["officer_id", "day", "seconds"],
+            sa.select(swapped.c.officer_id, sa.cast(sa.bindparam("new_day"), sa.Date), credit).where(credit > 0),
+        )
+        added = added.on_conflict_do_update(index_elements=["officer_id", "day"],
+                                            set_={"seconds": days.c.seconds + added.excluded.seconds})
+        return sa.select(sa.func.count()).select_from(swapped).add_cte(added.cte("added"))
+
+
+_statements: dict[str, _Statements] = {}
+# SQLite has one writer at a time and its busy handler waits by sleeping (up to
+# 100 ms a turn); queueing this process's heartbeats on a lock hands the write
+# over at once instead. PostgreSQL needs nothing of the kind: row locks suffice.
+_sqlite_writes = threading.Lock()
+
+
+def _prepared(connection) -> _Statements:
+    name = connection.dialect.name
+    if name not in _statements:
+        _statements[name] = _Statements(name)
+    return _statements[name]
+
+
+_UNREAD = object()
+
+
+def record_heartbeat(officer_id: int, visible: bool = True, active: bool = True,
+                     at: datetime | None = None, state=_UNREAD) -> HeartbeatResult:
+    """Credit the time since the officer's previous heartbeat, by the rules above. Commits.
+
+    ``state`` may carry the officer's (last_beat_ms, day, today_seconds) row, or None
+    when he has none, read by the caller in the same query that authenticated him.
+    """
     moment = at or timeutil.now()
     now_ms = int(moment.timestamp() * 1000)
     today = local_day(moment)
     counting = bool(visible and active)
-    state = StudyHeartbeatState.__table__
+    serialise = db.session.get_bind().dialect.name == "sqlite"
+    if serialise:
+        with _sqlite_writes:
+            return _credit(officer_id, counting, moment, now_ms, today, state)
+    return _credit(officer_id, counting, moment, now_ms, today, state)
+
+
+def _credit(officer_id: int, counting: bool, moment: datetime, now_ms: int, today: date, known) -> HeartbeatResult:
+    """The compare-and-swap loop of record_heartbeat."""
+    from ..points.services import award_study_seconds
+
     for _ in range(CAS_RETRIES):
-        row = db.session.execute(
-            sa.select(state.c.last_beat_ms, state.c.day, state.c.today_seconds).where(state.c.officer_id == officer_id)
-        ).first()
+        connection = db.session.connection()
+        sql = _prepared(connection)
+        if known is _UNREAD:
+            row = connection.execute(sql.read, {"oid": officer_id}).first()
+        else:
+            row, known = known, _UNREAD
         if row is None:
-            inserted = insert_ignore(state, {"officer_id": officer_id, "last_beat_ms": now_ms if counting else None,
-                                             "day": today, "today_seconds": 0}, ["officer_id"])
+            inserted = insert_ignore(StudyHeartbeatState, {
+                "officer_id": officer_id, "last_beat_ms": now_ms if counting else None, "day": today,
+                "today_seconds": 0}, ["officer_id"])
             db.session.commit()
             if inserted:
                 return HeartbeatResult(0, 0)
@@ -66,21 +141,19 @@ def record_heartbeat(officer_id: int, visible: bool = True, active: bool = True,
             gap = (now_ms - last_ms) / 1000
             if 0 < gap <= MAX_GAP_SECONDS:
                 credit = min(round(gap), MAX_CREDIT_SECONDS)
-        cap = get_setting("study.daily_cap_minutes") * 60
-        credit = max(0, min(credit, cap - base))
-        swapped = db.session.execute(
-            sa.update(state)
-            .where(state.c.officer_id == officer_id,
-                   state.c.last_beat_ms.is_(None) if last_ms is None else state.c.last_beat_ms == last_ms,
-                   state.c.day == day, state.c.today_seconds == seconds)
-            .values(last_beat_ms=now_ms if counting else None, day=today, today_seconds=base + credit)
-        ).rowcount
+        if credit:
+            credit = max(0, min(credit, get_setting("study.daily_cap_minutes") * 60 - base))
+        params = {"oid": officer_id, "last": last_ms, "day": day, "seconds": seconds,
+                  "new_last": now_ms if counting else None, "new_day": today, "new_seconds": base + credit,
+                  "credit": credit}
+        result = connection.execute(sql.swap if last_ms is not None else sql.swap_from_null, params)
+        swapped = result.scalar() if sql.combined else result.rowcount
         if swapped != 1:  # another tab or worker got there first: read again
             db.session.rollback()
             continue
         if credit:
-            insert_or_add(StudyDay, {"officer_id": officer_id, "day": today, "seconds": credit},
-                          ["officer_id", "day"], ["seconds"])
+            if not sql.combined:
+                connection.execute(sql.add_day, params)
             award_study_seconds(officer_id, today, base, base + credit, moment)
         db.session.commit()
         return HeartbeatResult(credit, base + credit)

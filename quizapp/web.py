@@ -96,6 +96,7 @@ ERROR_TITLES = {
     422: "提交的内容有误",
     429: "操作太频繁",
     500: "服务器出错了",
+    503: "服务暂时不可用",
 }
 
 
@@ -112,6 +113,34 @@ def value_out_of_range(error: Exception) -> bool:
     if isinstance(error, DataError):  # PostgreSQL: numeric out of range, value too long
         return True
     return isinstance(error, OverflowError) and "SQLite INTEGER" in str(error)
+
+
+DISK_FULL_MESSAGE = "服务器存储空间已满，本次未能保存，请稍后重试；之前已保存的内容不会丢失。"
+UNAVAILABLE_MESSAGE = "数据库暂时无法访问，本次未能保存，请稍后重试；之前已保存的内容不会丢失。"
+
+
+def database_trouble(error: Exception) -> str | None:
+    """A Chinese message when the database is full or unreachable (retry later), else None."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    if not isinstance(error, DBAPIError):
+        return None
+    text = str(getattr(error, "orig", error)).lower()
+    state = getattr(getattr(error, "orig", None), "sqlstate", None) or ""
+    if "database or disk is full" in text or state.startswith("53"):  # SQLite full / PG insufficient resources
+        return DISK_FULL_MESSAGE
+    if error.connection_invalidated or state.startswith(("08", "57P")):  # connection lost, server shutting down
+        return UNAVAILABLE_MESSAGE
+    if isinstance(error, OperationalError) and (
+            "database is locked" in text or "connection" in text or "server closed" in text):
+        return UNAVAILABLE_MESSAGE
+    return None
+
+
+def _unavailable_error(message: str):
+    from .api.errors import ApiError
+
+    return ApiError(503, "unavailable", message)
 
 
 def _out_of_range_error():
@@ -172,6 +201,18 @@ def init_app(app: Flask) -> None:
             return _http_error(error)
         from .extensions import db
 
+        trouble = database_trouble(error)
+        if trouble:
+            # The database refused for a reason of its own (disk full, restarting):
+            # the user may retry; the exam page keeps the answer and does so itself.
+            try:
+                db.session.rollback()
+            except Exception:  # the connection may be gone already
+                db.session.remove()
+            app.logger.error("database unavailable on %s: %s", request.path, str(error).splitlines()[0])
+            if is_api_request():
+                return api_error_response(_unavailable_error(trouble))
+            return render_error_page(503, trouble)
         if value_out_of_range(error):
             # Client input the database cannot store (an id past 2**63, a text past
             # its column): the client's mistake, not a server fault.

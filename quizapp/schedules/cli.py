@@ -10,13 +10,15 @@ from flask.cli import with_appcontext
 
 @click.command("scheduler")
 @click.option("--heartbeat", type=int, default=None, help="Seconds between heartbeats (default 30).")
+@click.option("--lease", type=int, default=None, help="Seconds another process waits after a silent holder "
+                                                       "before taking over (default 3 heartbeats).")
 @with_appcontext
-def scheduler_command(heartbeat: int | None) -> None:
+def scheduler_command(heartbeat: int | None, lease: int | None) -> None:
     """Run the scheduler until stopped; waits while another process holds the lock."""
     from .runner import SchedulerRunner
 
     app = current_app._get_current_object()
-    runner = SchedulerRunner(app, heartbeat=heartbeat)
+    runner = SchedulerRunner(app, heartbeat=heartbeat, lease=lease)
     runner.on_lead = lambda holder: click.echo(f"调度器已启动（{holder}）。", err=False)
 
     def _stop(_signum, _frame):

@@ -144,3 +144,17 @@ def test_bad_templates_are_refused_in_chinese(bureau):
         _schedule(organiser, bank, colour="red")
     with pytest.raises(services.ScheduleError, match="占位符"):
         _schedule(organiser, bank, title="{season}测试")
+
+
+def test_schedule_page_lists_fired_periods_with_their_reports(bureau, client):
+    from tests.factories import login
+
+    organiser, bank = bureau
+    schedule = _schedule(organiser, bank)
+    fired = _sweep_at(2027, 1, 4, 9, 0, 30)
+    with time_machine.travel(local(2027, 1, 4, 10), tick=False):
+        login(client, organiser.badge)
+        html = client.get(f"/schedules/{schedule.id}").get_data(as_text=True)
+    assert "2027-01-04T09:00" in html and "已创建考试" in html
+    assert f"/reports/exams/{fired[0].exam_id}" in html
+    assert "2027-04-05 09:00" in html  # the next firing

@@ -219,7 +219,9 @@ def exam_scope(exam: Exam) -> str | None:
 
 def summary_sentence_for(exam: Exam, headline: SummaryFigures | None = None) -> str:
     """The exam's summary sentence in the bureau's style."""
-    return summary_sentence(exam.mode, headline or summary_figures(exam), exam_scope(exam))
+    mode = "makeup" if exam.makeup_of_id is not None and exam.mode == "full" else exam.mode
+    who = "、".join(exam.groups) or "民警"
+    return summary_sentence(mode, headline or summary_figures(exam), exam_scope(exam), who)
 
 
 def exam_report(exam: Exam, with_officers: bool = False) -> ExamReport:

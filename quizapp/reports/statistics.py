@@ -206,26 +206,29 @@ def _num(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
-def summary_sentence(mode: str, figures: SummaryFigures, scope: str | None = None) -> str:
+def summary_sentence(mode: str, figures: SummaryFigures, scope: str | None = None, who: str = "民警") -> str:
     """The bureau's one-line write-up of an exam.
 
-    ``scope`` names the departments tested (None: the whole bureau, "全局").
+    ``scope`` names the departments tested (None: the whole bureau, "全局");
+    ``who`` the people (民警, or a group such as 入党积极分子); ``mode`` is full,
+    sample or makeup.
     Full-staff:  全局共99名民警参加全员普测，合格率100%，平均分97.6。
     Sample:      从各部门随机抽取20名民警进行集中抽测，合格率100%，平均分98.4。
     When not everyone took part the sentence says how many did.
     """
     if mode == "sample":
         where = "从各部门" if scope is None else f"从{scope}"
-        opening = f"{where}随机抽取{figures.candidates}名民警进行集中抽测"
+        opening = f"{where}随机抽取{figures.candidates}名{who}进行集中抽测"
         if figures.participated == 0:
             return opening + "，无人参加。"
         if figures.participated < figures.candidates:
             opening += f"，实际参加{figures.participated}人（参考率{percent(figures.participation_rate)}）"
     else:
         where = "全局" if scope is None else scope
+        test = "补考" if mode == "makeup" else "全员普测"
         if figures.participated == 0:
-            return f"{where}应参加全员普测民警{figures.candidates}名，无人参加。"
-        opening = f"{where}共{figures.participated}名民警参加全员普测"
+            return f"{where}应参加{test}{who}{figures.candidates}名，无人参加。"
+        opening = f"{where}共{figures.participated}名{who}参加{test}"
         if figures.participated < figures.candidates:
             opening += f"（应参加{figures.candidates}名，参考率{percent(figures.participation_rate)}）"
     return f"{opening}，合格率{percent(figures.pass_rate)}，平均分{_num(figures.average)}。"

@@ -118,3 +118,11 @@ def test_correlation_from_sums_matches_the_direct_formula(pairs):
     assert (direct is None) == (summed is None)
     if direct is not None:
         assert summed == pytest.approx(direct, abs=1e-9)
+
+
+def test_summary_sentence_for_a_group_and_for_a_makeup_exam():
+    activists = summarise(12, [90] * 12, pass_mark=60)
+    assert summary_sentence("full", activists, who="入党积极分子") == (
+        "全局共12名入党积极分子参加全员普测，合格率100%，平均分90。")
+    makeup = summarise(3, [70, 65, 50], pass_mark=60)
+    assert summary_sentence("makeup", makeup, scope="治安大队") == "治安大队共3名民警参加补考，合格率66.7%，平均分61.7。"

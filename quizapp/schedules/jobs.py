@@ -120,3 +120,20 @@ def send_monthly_study_reminders(now: datetime) -> int:
                        f"本季度您已学习{minutes}分钟，目标为{target}分钟，还差{target - minutes}分钟，请抓紧学习。",
                        "/", dedupe_key=key)
     return sent
+
+
+FLAG_WINDOW = timedelta(days=7)
+
+
+def notify_flagged_questions(now: datetime | None = None) -> int:
+    """Once an exam has ended, tell the bank owners about its questions that look broken (once per exam)."""
+    from ..exams.models import Exam
+    from ..notifications.models import Notification
+    from ..reports.services import notify_flagged_questions as notify_owners
+
+    now = now or timeutil.now()
+    ended = sa.func.coalesce(Exam.closed_at, Exam.closes_at)
+    already = sa.exists().where(Notification.dedupe_key == sa.literal("flagged:") + sa.cast(Exam.id, sa.String))
+    exams = db.session.scalars(sa.select(Exam).where(
+        sa.or_(Exam.closed_at.is_not(None), Exam.closes_at <= now), ended > now - FLAG_WINDOW, ~already)).all()
+    return sum(notify_owners(exam, None) for exam in exams)

@@ -39,6 +39,7 @@ JOBS: list[Job] = [
     Job("close-overdue-attempts", "quizapp.schedules.jobs:close_overdue_attempts", 60),
     Job("exam-notices", "quizapp.schedules.jobs:send_exam_notices", 300),
     Job("study-reminders", "quizapp.schedules.jobs:send_study_reminders", 3600),
+    Job("flagged-questions", "quizapp.schedules.jobs:notify_flagged_questions", 3600),
     Job("send-emails", "quizapp.notifications.email:send_pending_emails", 60),
 ]
 

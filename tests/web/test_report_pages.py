@@ -63,3 +63,22 @@ def test_compare_quarter_study_and_year_pages(scenario, client):  # noqa: F811
     rows = list(book["全年参与"].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 12 and sum(row[3] for row in rows) == 4  # the four who sat this year's exam
     assert client.get("/reports/").status_code == 200
+
+
+def test_scheduler_tells_bank_owners_about_flagged_questions_once_the_exam_ended(scenario, monkeypatch):  # noqa: F811
+    from datetime import timedelta
+
+    from quizapp.schedules.jobs import notify_flagged_questions
+
+    exam, organiser, _ = scenario
+    monkeypatch.setattr("quizapp.reports.statistics.MIN_ATTEMPTS_FOR_FLAGS", 4)
+    monkeypatch.setattr("quizapp.reports.statistics.BROKEN_FACILITY_BELOW", 0.3)
+    bank = db.session.scalars(sa.select(QuestionBank)).one()
+    bank.owner_id = organiser.id
+    db.session.commit()
+    assert notify_flagged_questions(exam.closes_at - timedelta(hours=1)) == 0  # still open
+    assert notify_flagged_questions(exam.closes_at + timedelta(hours=1)) == 1
+    assert notify_flagged_questions(exam.closes_at + timedelta(hours=2)) == 0
+    assert notify_flagged_questions(exam.closes_at + timedelta(days=8)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(Notification.dedupe_key == f"flagged:{exam.id}")) == 1

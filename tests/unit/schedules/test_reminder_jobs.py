@@ -1,5 +1,5 @@
 """The scheduler's notice and reminder sweeps, with a controlled clock."""
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa

@@ -1,5 +1,5 @@
 """Firing schedules with a controlled clock: quarters, the year end, restarts and catch-up."""
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest

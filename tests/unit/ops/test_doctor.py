@@ -31,7 +31,7 @@ def upgraded_app(tmp_path, **overrides):
 @pytest.mark.parametrize("key, verdict", [
     (None, "not set"), ("short", "only 5"), ("replace-with-64-hex-characters-from-the-command-above", "sample"),
     ("a" * 64, "too few"), (GOOD_KEY, None),
-])
+], ids=["unset", "short", "sample", "repetitive", "good"])  # a random key must not become a test id under xdist
 def test_weak_secret_keys_are_named(key, verdict):
     problem = weak_secret(key)
     assert (problem is None) if verdict is None else (verdict in problem)

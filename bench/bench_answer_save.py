@@ -237,15 +237,18 @@ def run_wrk(port: int, script: Path, duration: int, connections: int) -> dict:
         [WRK, "-t4", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "--latency", "-s", str(script),
          f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=duration + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
-    p99_ms = float(p99.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    def percentile_ms(label):
+        found = re.search(label + r"%\s+([\d.]+)(us|ms|s)\b", output)
+        return float(found.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[found.group(2)]
+
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     errors = int(non2xx.group(1)) if non2xx else 0
     if socket_errors:
         errors += sum(int(x) for x in socket_errors.groups())
     requests = int(re.search(r"(\d+) requests in", output).group(1))
-    return {"rps": rps, "p99_ms": p99_ms, "errors": errors, "requests": requests}
+    return {"rps": rps, "p50_ms": percentile_ms("50"), "p90_ms": percentile_ms("90"), "p99_ms": percentile_ms("99"),
+            "errors": errors, "requests": requests}
 
 
 def bench_save(args) -> None:
@@ -268,7 +271,8 @@ def bench_save(args) -> None:
         backend = url.split(":")[0]
         ratio = results["quizapp"]["rps"] / results["bare"]["rps"]
         for name, r in results.items():
-            print(f"{backend:24} {name:8} {r['rps']:8.0f} req/s  p99 {r['p99_ms']:7.1f} ms  "
+            print(f"{backend:24} {name:8} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} p90 {r['p90_ms']:6.1f} "
+                  f"p99 {r['p99_ms']:7.1f} ms  "
                   f"errors {r['errors']}  ({r['requests']} requests)")
         print(f"{backend:24} ratio    {ratio:.0%} of the bare endpoint")
     finally:
@@ -287,28 +291,30 @@ def timed_requests(port: int, requests, concurrency: int, spread: float = 0) -> 
     """
     latencies, errors, lock = [], [0], threading.Lock()
     failures: dict[int, bytes] = {}
-    local = threading.local()
     began = time.perf_counter()
 
     def send(numbered):
         number, (method, path, body, headers) = numbered
         if spread:
             time.sleep(max(0.0, began + number * spread / len(requests) - time.perf_counter()))
-        if not hasattr(local, "connection"):
-            local.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        # One connection per officer, as each phone opens its own.
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         started = time.perf_counter()
         try:
-            local.connection.request(method, path, body=json.dumps(body) if body is not None else None,
-                                     headers={"Content-Type": "application/json", **headers})
-            response = local.connection.getresponse()
+            connection.request(method, path, body=json.dumps(body) if body is not None else None,
+                               headers={"Content-Type": "application/json", **headers})
+            response = connection.getresponse()
             payload = response.read()
             ok = response.status < 300
             if not ok:
                 with lock:
                     failures.setdefault(response.status, payload[:300])
-        except (OSError, http.client.HTTPException):
-            local.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        except (OSError, http.client.HTTPException) as error:
             ok = False
+            with lock:
+                failures.setdefault(0, repr(error).encode())
+        finally:
+            connection.close()
         elapsed = time.perf_counter() - started
         with lock:
             latencies.append(elapsed)

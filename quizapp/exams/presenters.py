@@ -2,6 +2,8 @@
 on a paper that is still being sat."""
 from __future__ import annotations
 
+from functools import partial
+
 import sqlalchemy as sa
 
 from .. import timeutil
@@ -45,17 +47,27 @@ def exam_detail(exam: Exam) -> dict:
 
 
 def paper_question(item) -> dict:
-    """A question as sent to the phone: no key, no explanation, no correctness (item: a PaperItem or row)."""
-    question = {"id": item.question_id, "type": item.type, "stem": item.stem,
-                "options": [{"key": o["key"], "text": o["text"]} for o in item.options or []],
-                "points": round(item.points, 2)}
-    if item.type == "fill":
-        question["blanks"] = len(item.key)
+    """A question as sent to the phone: no key, no explanation, no correctness (a PaperItem, row or dict)."""
+    get = item.get if isinstance(item, dict) else partial(getattr, item)
+    question = {"id": get("question_id"), "type": get("type"), "stem": get("stem"),
+                "options": [{"key": o["key"], "text": o["text"]} for o in get("options") or []],
+                "points": round(get("points"), 2)}
+    if question["type"] == "fill":
+        question["blanks"] = len(get("key"))
     return question
 
 
 def paper_payload(attempt: Attempt, exam: Exam) -> dict:
     """The start/resume response: the paper without answers, the officer's saved answers, the time left."""
+    fresh = getattr(attempt, "fresh_paper", None)
+    if fresh is not None:  # just created: nothing to read back, nothing answered yet
+        remaining = max(0, int((fresh["deadline"] - timeutil.now()).total_seconds()))
+        return {
+            "attempt_id": fresh["attempt_id"], "exam_id": fresh["exam_id"], "title": fresh["title"],
+            "started_at": timeutil.isoformat(fresh["started_at"]), "deadline": timeutil.isoformat(fresh["deadline"]),
+            "remaining_seconds": remaining, "network_grace_seconds": int(network_grace().total_seconds()),
+            "questions": [paper_question(row) for row in fresh["rows"]], "answers": {},
+        }
     items = db.session.execute(
         sa.select(PaperItem.question_id, PaperItem.type, PaperItem.stem, PaperItem.options, PaperItem.points,
                   PaperItem.key).where(PaperItem.attempt_id == attempt.id).order_by(PaperItem.position))

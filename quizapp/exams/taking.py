@@ -198,7 +198,12 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
         db.session.add(attempt)
         db.session.flush()
         db.session.execute(sa.insert(PaperItem), [dict(row, attempt_id=attempt.id) for row in rows])
+        # Kept on the instance (not mapped, so the commit leaves it): the start response
+        # is built from it instead of reading back what was just written.
+        fresh = {"attempt_id": attempt.id, "exam_id": exam.id, "title": exam.title, "started_at": attempt.started_at,
+                 "deadline": attempt.deadline, "rows": rows}
         db.session.commit()
+        attempt.fresh_paper = fresh
     except IntegrityError:
         # Another device started it at the same moment: resume that one.
         db.session.rollback()

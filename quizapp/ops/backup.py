@@ -56,6 +56,8 @@ def backup_sqlite(engine: sa.Engine, destination: Path) -> BackupResult:
         raise BackupError(f"目录 {target.parent} 不存在 (directory does not exist).")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    # Password hashes and answers: readable by the service account only.
+    partial.touch(mode=0o600)
     raw = engine.raw_connection()
     try:
         copy = sqlite3.connect(partial)

@@ -34,6 +34,7 @@ def test_backup_taken_during_a_write_restores_the_committed_state(tmp_path):
     assert "已备份到" in result.output
     [copy] = backups.iterdir()
     assert copy.name.startswith("quizapp-") and copy.suffix == ".db"
+    assert copy.stat().st_mode & 0o077 == 0  # holds password hashes: owner only
 
     # Restore = start the app on the copy: the officers log in, the half-done write is absent.
     restored = make_test_app("sqlite", tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{copy}")

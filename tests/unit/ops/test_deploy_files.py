@@ -1,0 +1,53 @@
+"""The files in deploy/ stay consistent with the code they deploy."""
+from __future__ import annotations
+
+import re
+import runpy
+import subprocess
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from quizapp.ops.doctor import weak_secret
+
+ROOT = Path(__file__).resolve().parents[3]
+DEPLOY = ROOT / "deploy"
+
+
+def test_gunicorn_is_sized_for_two_cores_without_preload():
+    with mock.patch("multiprocessing.cpu_count", return_value=2):
+        config = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))
+    assert (config["workers"], config["threads"], config["worker_class"]) == (3, 4, "gthread")
+    assert config["preload_app"] is False
+    assert config["accesslog"] == "-" and config["timeout"] >= 30 and config["graceful_timeout"] >= 20
+
+
+def test_every_setting_the_code_reads_is_in_the_environment_sample():
+    # config.py reads the environment; other modules may read it directly.
+    read = set(re.findall(r'"(QUIZAPP_[A-Z_]+)"', (ROOT / "quizapp" / "config.py").read_text("utf-8")))
+    for path in (ROOT / "quizapp").rglob("*.py"):
+        read |= set(re.findall(r'environ\.get\("(QUIZAPP_[A-Z_]+)"', path.read_text("utf-8")))
+    sample = (DEPLOY / "quizapp.env.example").read_text("utf-8")
+    missing = sorted(name for name in read if name not in sample)
+    assert not missing, f"document these in deploy/quizapp.env.example: {missing}"
+
+
+def test_the_environment_sample_holds_no_usable_secret():
+    sample = (DEPLOY / "quizapp.env.example").read_text("utf-8")
+    key = re.search(r"^SECRET_KEY=(.*)$", sample, re.MULTILINE).group(1)
+    assert weak_secret(key) is not None
+
+
+def test_units_run_commands_that_exist(app):
+    web = (DEPLOY / "quizapp-web.service").read_text()
+    scheduler = (DEPLOY / "quizapp-scheduler.service").read_text()
+    assert "Environment=QUIZAPP_SCHEDULER=off" in web and "gunicorn.conf.py wsgi:app" in web
+    assert "quizapp scheduler" in scheduler
+    for command in ("scheduler", "doctor", "backup", "db"):
+        assert command in app.cli.commands, command
+
+
+@pytest.mark.parametrize("script", ["backup-postgres.sh", "restore-drill.sh"])
+def test_backup_scripts_parse(script):
+    assert subprocess.run(["bash", "-n", str(DEPLOY / script)]).returncode == 0

@@ -141,22 +141,16 @@ def fire_schedule(schedule: Schedule, fire_time: datetime) -> ScheduleFiring | N
 
     The firing row is claimed first under its unique (schedule, period) key, so
     two firings of one period — a retry, a restart, a second process — create
-    one exam. A failure is recorded on the firing for the organiser to see.
+    one exam. A failure is recorded on the firing for the organiser to see. A
+    claim left pending by a process that died mid-way is taken over after
+    STALE_PENDING; the exam's schedule_key makes that retry create nothing twice.
     """
     zone = timeutil.local_zone().key
     period = period_key(fire_time, zone)
     schedule_id = schedule.id
-    if db.session.scalar(sa.select(ScheduleFiring.id).where(
-            ScheduleFiring.schedule_id == schedule_id, ScheduleFiring.period == period)) is not None:
+    firing_id = _claim_period(schedule_id, period, fire_time)
+    if firing_id is None:
         return None
-    firing = ScheduleFiring(schedule_id=schedule_id, period=period, fire_time=fire_time, status="pending")
-    db.session.add(firing)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return None
-    firing_id = firing.id
     try:
         exam = create_exam_from_template(schedule, fire_time, period)
     except Exception as error:  # the exams service refused (e.g. a bank too small) or broke
@@ -176,6 +170,34 @@ def fire_schedule(schedule: Schedule, fire_time: datetime) -> ScheduleFiring | N
            summary=f"定时计划“{firing.schedule.name}”创建考试“{exam.title}”（{period}）")
     db.session.commit()
     return firing
+
+
+STALE_PENDING = timedelta(minutes=10)
+
+
+def _claim_period(schedule_id: int, period: str, fire_time: datetime) -> int | None:
+    """Claim a period for firing (commits); the firing's id, or None when fired or being fired."""
+    now = timeutil.now()
+    existing = db.session.execute(sa.select(ScheduleFiring.id, ScheduleFiring.status, ScheduleFiring.fired_at).where(
+        ScheduleFiring.schedule_id == schedule_id, ScheduleFiring.period == period)).first()
+    if existing is not None:
+        if existing.status != "pending" or existing.fired_at > now - STALE_PENDING:
+            return None
+        claimed = db.session.execute(
+            sa.update(ScheduleFiring)
+            .where(ScheduleFiring.id == existing.id, ScheduleFiring.status == "pending",
+                   ScheduleFiring.fired_at == existing.fired_at)
+            .values(fired_at=now).execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+        return existing.id if claimed else None
+    firing = ScheduleFiring(schedule_id=schedule_id, period=period, fire_time=fire_time, status="pending", fired_at=now)
+    db.session.add(firing)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return None
+    return firing.id
 
 
 TEMPLATE_KEYS = {"title", "mode", "departments", "groups", "paper", "pass_mark", "total_points", "duration_minutes",

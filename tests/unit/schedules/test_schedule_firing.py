@@ -158,3 +158,19 @@ def test_schedule_page_lists_fired_periods_with_their_reports(bureau, client):
     assert "2027-01-04T09:00" in html and "已创建考试" in html
     assert f"/reports/exams/{fired[0].exam_id}" in html
     assert "2027-04-05 09:00" in html  # the next firing
+
+
+def test_a_claim_left_pending_by_a_dead_process_is_retried_later_without_a_second_exam(bureau):
+    organiser, bank = bureau
+    schedule = _schedule(organiser, bank)
+    with time_machine.travel(local(2027, 1, 4, 9, 0, 5), tick=False):
+        # A process claimed the period, created the exam and died before recording it.
+        db.session.add(ScheduleFiring(schedule_id=schedule.id, period="2027-01-04T09:00",
+                                      fire_time=local(2027, 1, 4, 9), status="pending"))
+        db.session.commit()
+        services.create_exam_from_template(schedule, local(2027, 1, 4, 9), "2027-01-04T09:00")
+    assert _sweep_at(2027, 1, 4, 9, 5) == []  # another process may still be working on it
+    retried = _sweep_at(2027, 1, 4, 9, 20)
+    assert [f.status for f in retried] == ["created"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam)) == 1
+    assert retried[0].exam_id == db.session.scalar(sa.select(Exam.id))

@@ -27,6 +27,7 @@ mkdir -p "$dir"
 # it and pg_dump dumps exactly it (--snapshot), so manifest and dump agree even
 # while officers keep answering.
 coproc SNAPSHOT { exec psql "$url" -X -q -A -t -v ON_ERROR_STOP=1 2>&1; }
+snapshot_pid=$SNAPSHOT_PID  # bash unsets SNAPSHOT_PID as soon as psql exits
 exec {to_psql}>&"${SNAPSHOT[1]}" {from_psql}<&"${SNAPSHOT[0]}"
 printf '%s\n' "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;" "SELECT pg_export_snapshot();" >&"$to_psql"
 read -r -t 30 snapshot <&"$from_psql" || { echo "backup-postgres: cannot open a snapshot on the database" >&2; exit 1; }
@@ -50,7 +51,7 @@ done
 pg_dump --snapshot="$snapshot" --format=custom --compress=6 --no-owner --file="$base.dump.partial" "$url"
 printf '%s\n' "COMMIT;" '\q' >&"$to_psql"
 exec {to_psql}>&-
-wait "$SNAPSHOT_PID" 2>/dev/null || true
+wait "$snapshot_pid" 2>/dev/null || true
 
 # A dump pg_restore cannot list is no backup.
 pg_restore --list "$base.dump.partial" >/dev/null

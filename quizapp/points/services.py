@@ -59,12 +59,18 @@ def award_practice_answer(officer_id: int, answer_id: int, at: datetime) -> int:
     return 0
 
 
+def study_points_due(before: int, after: int) -> bool:
+    """Whether going from ``before`` to ``after`` study seconds today completes a points block."""
+    block = get_setting("points.study_minutes_per_block") * 60
+    return after // block != before // block
+
+
 def award_study_seconds(officer_id: int, day: date, before: int, after: int, at: datetime) -> int:
     """Points for each block of N study minutes completed today between two totals,
     within the daily cap (caller commits). Cheap: no query unless a block completes."""
-    block = get_setting("points.study_minutes_per_block") * 60
-    if after // block == before // block:
+    if not study_points_due(before, after):
         return 0
+    block = get_setting("points.study_minutes_per_block") * 60
     each = get_setting("points.study_points_per_block")
     cap = get_setting("points.study_daily_cap")
     given = 0

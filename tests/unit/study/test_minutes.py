@@ -10,8 +10,8 @@ import time_machine
 
 from quizapp.extensions import db
 from quizapp.site_settings import set_setting
-from quizapp.study.minutes import minutes_by_officer, minutes_summary, quarter_minutes, record_heartbeat
-from quizapp.study.models import StudyDay
+from quizapp.study.minutes import daily_seconds, minutes_by_officer, minutes_summary, quarter_minutes, record_heartbeat
+from quizapp.study.models import StudyDay, StudyHeartbeatState
 from tests.factories import make_officer
 
 # 10:00 in Shanghai on a Wednesday.
@@ -108,6 +108,10 @@ def test_the_daily_cap_stops_crediting_and_a_new_day_starts_fresh(officer, clock
     clock.move_to(datetime(2026, 5, 13, 16, 0, 5, tzinfo=UTC))
     beat(officer, clock, 0)
     assert beat(officer, clock, 30) == 30
+    assert minutes_by_officer(date(2026, 5, 13), date(2026, 5, 13)) == {officer.id: 2}
+    assert minutes_by_officer(date(2026, 5, 13), date(2026, 5, 14)) == {officer.id: 2}
+    assert daily_seconds(officer.id, date(2026, 5, 13), date(2026, 5, 14)) == {date(2026, 5, 13): 120,
+                                                                               date(2026, 5, 14): 30}
 
 
 def test_days_follow_shanghai_time_and_a_quarter_boundary(officer):
@@ -118,8 +122,10 @@ def test_days_follow_shanghai_time_and_a_quarter_boundary(officer):
         assert record_heartbeat(officer.id).credited_seconds == 20  # still 31 March locally
         traveller.shift(timedelta(seconds=30))
         assert record_heartbeat(officer.id).credited_seconds == 30  # 1 April: the new quarter
-    days = dict(db.session.execute(sa.select(StudyDay.day, StudyDay.seconds)).all())
-    assert days == {date(2026, 3, 31): 20, date(2026, 4, 1): 30}
+    assert daily_seconds(officer.id, date(2026, 3, 1), date(2026, 4, 30)) == {date(2026, 3, 31): 20,
+                                                                              date(2026, 4, 1): 30}
+    # 31 March was closed into study_days by the first heartbeat of 1 April.
+    assert dict(db.session.execute(sa.select(StudyDay.day, StudyDay.seconds)).all()) == {date(2026, 3, 31): 20}
     assert minutes_summary(officer.id, today=date(2026, 4, 1)).quarter == 0  # 30 s is not a minute yet
     assert minutes_by_officer(date(2026, 1, 1), date(2026, 3, 31)) == {officer.id: 0}
 
@@ -134,3 +140,17 @@ def test_summary_adds_up_today_week_and_quarter_against_the_target(officer):
     assert (summary.today, summary.week, summary.quarter, summary.target) == (20, 50, 140, 300)
     assert summary.percent == 46
     assert quarter_minutes(day=date(2026, 5, 13)) == {officer.id: 140}
+
+
+def test_a_tab_acting_on_a_stale_read_credits_nothing_twice(officer, clock):
+    beat(officer, clock, 0)
+    state = StudyHeartbeatState.__table__
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        stale = tuple(connection.execute(
+            sa.select(state.c.last_beat_ms, state.c.day, state.c.today_seconds)).first())
+        clock.shift(timedelta(seconds=30))
+        first = record_heartbeat(officer.id, state=stale, autocommit=connection)
+        second = record_heartbeat(officer.id, state=stale, autocommit=connection)  # the other tab, same view
+    assert (first.credited_seconds, second.credited_seconds) == (30, 0)
+    assert minutes_by_officer(date(2026, 5, 13), date(2026, 5, 13)) == {officer.id: 0}
+    assert daily_seconds(officer.id, date(2026, 5, 13), date(2026, 5, 13)) == {date(2026, 5, 13): 30}

@@ -324,19 +324,22 @@ def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answe
     else:
         answer = None
     try:
-        result = db.session.execute(upsert, {"new_attempt_id": attempt_id, "new_question_id": question_id,
-                                             "answer": answer, "seq": seq, "saved_at": now,
-                                             "live_attempt_id": attempt_id})
-        if result.first() is None and db.session.scalar(
-                sa.select(Attempt.submitted_at).where(Attempt.id == attempt_id)) is not None:
-            db.session.rollback()
-            raise ExamError("答卷已提交，不能再修改。", status=409, code="submitted")
-        db.session.commit()
-    except ExamError:
-        raise
+        written = db.session.execute(upsert, {"new_attempt_id": attempt_id, "new_question_id": question_id,
+                                              "answer": answer, "seq": seq, "saved_at": now,
+                                              "live_attempt_id": attempt_id}).first() is not None
+        if written:
+            db.session.commit()
+            return now
+        # Nothing written: a stale or repeated seq (harmless), or submitted meanwhile. End the
+        # transaction first so that SQLite's write lock is not held while we look.
+        db.session.rollback()
     except Exception:
         db.session.rollback()
         raise
+    if db.session.scalar(sa.select(Attempt.submitted_at).where(Attempt.id == attempt_id)) is not None:
+        db.session.rollback()
+        raise ExamError("答卷已提交，不能再修改。", status=409, code="submitted")
+    db.session.rollback()
     return now
 
 

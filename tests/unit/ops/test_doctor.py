@@ -68,7 +68,7 @@ def test_a_scheduler_that_never_ran_is_a_failure(tmp_path):
 
 
 def test_production_with_a_sample_key_and_half_configured_proxy_is_refused(tmp_path):
-    app = upgraded_app(tmp_path, QUIZAPP_ENV="production", TESTING=False, QUIZAPP_HTTPS=True,
+    app = upgraded_app(tmp_path, QUIZAPP_ENV="production", TESTING=False, QUIZAPP_HTTPS=True, REDIS_URL=None,
                        SECRET_KEY="change-me-change-me-change-me-change-me")
     with app.app_context():
         code, output = doctor(app)

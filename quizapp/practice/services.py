@@ -2,9 +2,7 @@
 favourites, progress and mock exams. Plain functions; each write commits once."""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -13,18 +11,11 @@ from ..banks.models import Question, QuestionBank
 from ..banks.types import QUESTION_TYPES, AnswerError
 from ..extensions import db
 from ..upsert import insert_ignore
-from .models import MockExam, PracticeAnswer, PracticeCursor, PracticeState
+from .models import PracticeAnswer, PracticeCursor, PracticeState
 
 MODES = {"sequential": "顺序练习", "random": "随机练习", "wrong": "错题本", "favourites": "我的收藏"}
 # A question leaves the wrong-answer book after this many right answers in a row.
 RIGHT_STREAK_TO_LEAVE_BOOK = 2
-MOCK_DEFAULT_COUNT = 20
-MOCK_MAX_COUNT = 100
-MOCK_DEFAULT_MINUTES = 30
-MOCK_MAX_MINUTES = 180
-MOCK_PASS_MARK = 60.0
-# Like a real exam: a submission this late after the deadline counts nothing.
-MOCK_GRACE_SECONDS = 10
 
 
 class PracticeError(Exception):
@@ -82,7 +73,7 @@ class BankProgress(ChapterProgress):
 
 # ---------------------------------------------------------------- questions
 
-def _active(bank_id: int, chapter: str | None = None):
+def active_questions(bank_id: int, chapter: str | None = None):
     """Questions of a bank that may be served: never retired ones."""
     query = sa.select(Question).where(Question.bank_id == bank_id, Question.retired.is_(False))
     if chapter:
@@ -147,7 +138,7 @@ def next_question(officer_id: int, bank_id: int, mode: str, chapter: str | None 
     if mode == "sequential":
         return _next_sequential(officer_id, bank_id, chapter)
     if mode == "random":
-        query = _active(bank_id, chapter)
+        query = active_questions(bank_id, chapter)
         total = _count(query)
         if not total:
             return None
@@ -156,7 +147,7 @@ def next_question(officer_id: int, bank_id: int, mode: str, chapter: str | None 
     if mode in ("wrong", "favourites"):
         flag = PracticeState.in_wrong_book if mode == "wrong" else PracticeState.favourite
         query = (
-            _active(bank_id, chapter)
+            active_questions(bank_id, chapter)
             .join(PracticeState, sa.and_(PracticeState.question_id == Question.id,
                                          PracticeState.officer_id == officer_id))
             .where(flag.is_(True))
@@ -180,7 +171,7 @@ def _next_sequential(officer_id: int, bank_id: int, chapter: str | None) -> Serv
             PracticeCursor.chapter == (chapter or ""),
         )
     ) or 0
-    query = _active(bank_id, chapter)
+    query = active_questions(bank_id, chapter)
     question = db.session.scalar(query.where(Question.id > last).order_by(Question.id).limit(1))
     if question is None:
         question = db.session.scalar(query.order_by(Question.id).limit(1))
@@ -197,12 +188,12 @@ def sequential_resume_position(officer_id: int, bank_id: int) -> int:
             PracticeCursor.officer_id == officer_id, PracticeCursor.bank_id == bank_id, PracticeCursor.chapter == ""
         )
     ) or 0
-    return _count(_active(bank_id).where(Question.id <= last)) if last else 0
+    return _count(active_questions(bank_id).where(Question.id <= last)) if last else 0
 
 
 def memorise_question(bank_id: int, position: int, chapter: str | None = None) -> Served | None:
     """The question at a 1-based position, for memorising with its answer shown."""
-    query = _active(bank_id, chapter or None)
+    query = active_questions(bank_id, chapter or None)
     total = _count(query)
     if not total:
         return None
@@ -369,80 +360,3 @@ def bank_progress(officer_id: int, bank_id: int) -> BankProgress:
         progress.wrong_book += int(book)
         progress.favourites += int(favs)
     return progress
-
-
-# ---------------------------------------------------------------- mock exams
-
-def start_mock(officer_id: int, bank_id: int, count: int = MOCK_DEFAULT_COUNT,
-               minutes: int = MOCK_DEFAULT_MINUTES, rng: random.Random | None = None) -> MockExam:
-    """Draw a timed random paper from a bank. Commits."""
-    get_bank(bank_id)
-    if not 1 <= count <= MOCK_MAX_COUNT:
-        raise PracticeError(422, "invalid_count", f"题量应在1到{MOCK_MAX_COUNT}之间。")
-    if not 1 <= minutes <= MOCK_MAX_MINUTES:
-        raise PracticeError(422, "invalid_minutes", f"时长应在1到{MOCK_MAX_MINUTES}分钟之间。")
-    ids = list(db.session.scalars(_active(bank_id).with_only_columns(Question.id).order_by(Question.id)))
-    if not ids:
-        raise PracticeError(409, "empty_bank", "该题库没有可用的题目。")
-    chosen = (rng or random.SystemRandom()).sample(ids, min(count, len(ids)))
-    moment = timeutil.now()
-    mock = MockExam(officer_id=officer_id, bank_id=bank_id, question_ids=chosen,
-                    points_each=round(100.0 / len(chosen), 4), pass_mark=MOCK_PASS_MARK,
-                    started_at=moment, deadline=moment + timedelta(minutes=minutes), answers={}, results={})
-    db.session.add(mock)
-    db.session.commit()
-    return mock
-
-
-def get_mock(officer_id: int, mock_id: int) -> MockExam:
-    """One of the officer's own mock exams, or PracticeError 404."""
-    mock = db.session.get(MockExam, mock_id)
-    if mock is None or mock.officer_id != officer_id:
-        raise PracticeError(404, "not_found", "模拟考试不存在。")
-    return mock
-
-
-def mock_questions(mock: MockExam) -> list[Question]:
-    """The paper's questions in paper order (retired ones included: the paper is fixed)."""
-    by_id = {q.id: q for q in db.session.scalars(sa.select(Question).where(Question.id.in_(mock.question_ids)))}
-    return [by_id[i] for i in mock.question_ids if i in by_id]
-
-
-def submit_mock(officer_id: int, mock_id: int, answers: dict) -> MockExam:
-    """Grade a mock paper through the type registry; late papers count nothing. Idempotent. Commits."""
-    mock = get_mock(officer_id, mock_id)
-    if mock.finished:
-        return mock
-    moment = timeutil.now()
-    late = moment > mock.deadline + timedelta(seconds=MOCK_GRACE_SECONDS)
-    kept, results, score = {}, {}, 0.0
-    for question in mock_questions(mock):
-        raw = None if late else answers.get(str(question.id), answers.get(question.id))
-        qtype = QUESTION_TYPES[question.type]
-        try:
-            answer = qtype.parse_answer(raw, question.options or []) if raw not in (None, "", []) else None
-        except AnswerError:
-            answer = None
-        if answer is None or qtype.is_blank(answer):
-            grade_score, correct = 0.0, False
-        else:
-            grade = qtype.grade(question.answer, answer, mock.points_each)
-            grade_score, correct = grade.score, grade.correct
-            kept[str(question.id)] = answer
-        results[str(question.id)] = {"correct": correct, "score": round(grade_score, 2)}
-        score += grade_score
-    mock.answers, mock.results = kept, results
-    mock.score = round(min(score, 100.0), 1)
-    mock.passed = mock.score >= mock.pass_mark
-    mock.expired = late
-    mock.submitted_at = moment
-    db.session.commit()
-    return mock
-
-
-def recent_mocks(officer_id: int, bank_id: int, limit: int = 5) -> list[MockExam]:
-    """The officer's latest mock exams on a bank."""
-    return list(db.session.scalars(
-        sa.select(MockExam).where(MockExam.officer_id == officer_id, MockExam.bank_id == bank_id)
-        .order_by(MockExam.started_at.desc()).limit(limit)
-    ))

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from .. import timeutil
 from ..banks.models import Question
+from . import mock as mock_exams
 from . import services
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
@@ -67,8 +68,8 @@ def bank(bank_id: int):
     return render_template(
         "practice/bank.html", bank=bank, progress=services.bank_progress(current_user.id, bank_id),
         resume=services.sequential_resume_position(current_user.id, bank_id), modes=services.MODES,
-        mocks=services.recent_mocks(current_user.id, bank_id), mock_defaults=(services.MOCK_DEFAULT_COUNT,
-                                                                              services.MOCK_DEFAULT_MINUTES),
+        mocks=mock_exams.recent_mocks(current_user.id, bank_id), mock_defaults=(mock_exams.MOCK_DEFAULT_COUNT,
+                                                                              mock_exams.MOCK_DEFAULT_MINUTES),
     )
 
 
@@ -133,10 +134,10 @@ def memorise(bank_id: int):
 @login_required
 def start_mock(bank_id: int):
     """Start a timed random paper from the bank."""
-    count = request.form.get("count", services.MOCK_DEFAULT_COUNT, type=int)
-    minutes = request.form.get("minutes", services.MOCK_DEFAULT_MINUTES, type=int)
+    count = request.form.get("count", mock_exams.MOCK_DEFAULT_COUNT, type=int)
+    minutes = request.form.get("minutes", mock_exams.MOCK_DEFAULT_MINUTES, type=int)
     try:
-        mock = services.start_mock(current_user.id, bank_id, count, minutes)
+        mock = mock_exams.start_mock(current_user.id, bank_id, count, minutes)
     except services.PracticeError as error:
         if error.status == 404:
             abort(404)
@@ -149,15 +150,15 @@ def start_mock(bank_id: int):
 @login_required
 def mock(mock_id: int):
     """The mock paper with its timer; after submitting, the graded result."""
-    mock = _or_abort(services.get_mock, current_user.id, mock_id)
-    questions = services.mock_questions(mock)
+    mock = _or_abort(mock_exams.get_mock, current_user.id, mock_id)
+    questions = mock_exams.mock_questions(mock)
     if request.method == "POST" and not mock.finished:
         answers = {}
         for question in questions:
             value = form_answer(question, f"q{question.id}")
             if value is not None:
                 answers[str(question.id)] = value
-        mock = services.submit_mock(current_user.id, mock_id, answers)
+        mock = mock_exams.submit_mock(current_user.id, mock_id, answers)
         if mock.expired:
             flash("已超过考试时间，本次模拟考试不计答案。", "warning")
         return redirect(url_for("practice.mock", mock_id=mock.id))

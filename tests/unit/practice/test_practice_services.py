@@ -9,6 +9,7 @@ import time_machine
 
 from quizapp import timeutil
 from quizapp.extensions import db
+from quizapp.practice import mock as mock_exams
 from quizapp.practice import services
 from quizapp.practice.models import PracticeAnswer
 from tests.factories import make_officer
@@ -160,36 +161,36 @@ def test_memorise_walks_the_bank_in_order(officer, bank):
 
 def test_mock_exam_is_graded_through_the_registry_and_kept_apart(officer, bank):
     qs = questions_of(bank)
-    mock = services.start_mock(officer.id, bank.id, count=4, minutes=10, rng=random.Random(1))
+    mock = mock_exams.start_mock(officer.id, bank.id, count=4, minutes=10, rng=random.Random(1))
     assert len(mock.question_ids) == 4 and mock.points_each == 25
-    paper = services.mock_questions(mock)
+    paper = mock_exams.mock_questions(mock)
     answers = {str(q.id): RIGHT[q.type] for q in paper[:3]}
     answers[str(paper[3].id)] = WRONG[paper[3].type]
-    result = services.submit_mock(officer.id, mock.id, answers)
+    result = mock_exams.submit_mock(officer.id, mock.id, answers)
     assert (result.score, result.passed, result.expired) == (75.0, True, False)
     assert [result.results[str(q.id)]["correct"] for q in paper] == [True, True, True, False]
     # Submitting again changes nothing; practice records and the wrong book are untouched.
-    assert services.submit_mock(officer.id, mock.id, {}).score == 75.0
+    assert mock_exams.submit_mock(officer.id, mock.id, {}).score == 75.0
     assert db.session.query(PracticeAnswer).count() == 0
     assert {q.id for q in qs} >= set(mock.question_ids)
 
 
 def test_mock_exam_submitted_after_the_deadline_counts_nothing(officer, bank):
     with time_machine.travel(timeutil.now(), tick=False) as traveller:
-        mock = services.start_mock(officer.id, bank.id, count=5, minutes=1)
-        traveller.shift(timedelta(seconds=60 + services.MOCK_GRACE_SECONDS + 1))
-        paper = services.mock_questions(mock)
-        result = services.submit_mock(officer.id, mock.id, {str(q.id): RIGHT[q.type] for q in paper})
+        mock = mock_exams.start_mock(officer.id, bank.id, count=5, minutes=1)
+        traveller.shift(timedelta(seconds=60 + mock_exams.MOCK_GRACE_SECONDS + 1))
+        paper = mock_exams.mock_questions(mock)
+        result = mock_exams.submit_mock(officer.id, mock.id, {str(q.id): RIGHT[q.type] for q in paper})
     assert result.expired and result.score == 0 and not result.passed
 
 
 def test_mock_exam_refuses_bad_sizes_and_other_officers(officer, bank):
     with pytest.raises(services.PracticeError):
-        services.start_mock(officer.id, bank.id, count=0)
+        mock_exams.start_mock(officer.id, bank.id, count=0)
     with pytest.raises(services.PracticeError):
-        services.start_mock(officer.id, bank.id, minutes=999)
-    mock = services.start_mock(officer.id, bank.id, count=2)
+        mock_exams.start_mock(officer.id, bank.id, minutes=999)
+    mock = mock_exams.start_mock(officer.id, bank.id, count=2)
     other = make_officer(badge="300003")
     with pytest.raises(services.PracticeError) as error:
-        services.submit_mock(other.id, mock.id, {})
+        mock_exams.submit_mock(other.id, mock.id, {})
     assert error.value.status == 404

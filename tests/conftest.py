@@ -89,7 +89,10 @@ def app(request, tmp_path_factory):
 
 
 def truncate_all() -> None:
-    """Empty every table (faster than recreating the schema)."""
+    """Empty every table (faster than recreating the schema) and the caches that describe them."""
+    from quizapp.exams import taking
+
+    taking._POOLS.clear()  # ids restart after truncation; a cached pool would name other questions
     db.session.rollback()
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":

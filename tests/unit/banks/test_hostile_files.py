@@ -1,12 +1,11 @@
 """Hostile or broken files: errors, never exceptions (property-based for arbitrary bytes)."""
-import io
-import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quizapp.banks.formats import MAX_FILE_BYTES, PARSERS, parse_file
+from tests.hostile_files import declared_zip_bomb
 
 NAMES = ["a.xlsx", "a.xls", "a.csv", "a.docx", "a.txt", "a.gift", "a.json", "a", "a.exe"]
 
@@ -35,16 +34,7 @@ def test_structured_noise_never_raises(text):
 
 
 def test_zip_bomb_is_refused():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (4 * 1024 * 1024))
-    data = bytearray(buffer.getvalue())
-    # Declare the sheet as 4 GB unpacked, as a real bomb's directory does (faster than compressing one).
-    entry = data.rindex(b"PK\x01\x02")
-    data[entry + 24:entry + 28] = (0xFFFFFFF0).to_bytes(4, "little")
-    result = parse_file("bomb.xlsx", bytes(data))
+    result = parse_file("bomb.xlsx", declared_zip_bomb())
     assert not result.questions
     assert "过大" in result.errors[0].message
 

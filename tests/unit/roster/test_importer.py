@@ -1,13 +1,12 @@
 """Parsing roster files: formats, encodings, header detection and row errors."""
 from __future__ import annotations
 
-import io
-import zipfile
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from quizapp.roster.importer import parse_roster
+from tests.hostile_files import declared_zip_bomb
 from tests.roster_files import HEADER, bureau_rows, csv_bytes, xls_bytes, xlsx_bytes
 
 GOOD = [["010001", "张伟", "市公安局/治安大队", "民警", "", "中共党员", "党务工作者，辅警"],
@@ -68,10 +67,7 @@ def test_broken_files_are_errors_not_crashes(name, data, message):
 
 
 def test_zip_bomb_is_refused():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (250 * 1024 * 1024))
-    parsed = parse_roster("bomb.xlsx", buffer.getvalue())
+    parsed = parse_roster("bomb.xlsx", declared_zip_bomb())
     assert "疑似恶意文件" in parsed.errors[0].message
 
 

@@ -7,10 +7,9 @@ shows the page had stopped reporting, nothing for hidden or idle pages, and neve
 beyond the daily cap. One state row per officer is updated by compare-and-swap,
 so two tabs (or two workers) can never both credit the same interval.
 
-That state row also holds the seconds of the officer's current local day, so an
-ordinary heartbeat writes exactly one row. When a heartbeat finds the row on an
-earlier day, it moves that day's total into study_days in the same transaction.
-Totals are therefore study_days plus each officer's live day (study_seconds()).
+The state row also carries the seconds of its local day (for the daily cap);
+study_days, one row per officer and day, is the record every total is read from,
+kept current by the same atomic write that moves the state row.
 """
 from __future__ import annotations
 
@@ -61,9 +60,28 @@ class _Statements:
         self.swap = sa.update(state).where(state.c.last_beat_ms == last, *unchanged).values(**values)
         self.swap_from_null = sa.update(state).where(state.c.last_beat_ms.is_(None), *unchanged).values(**values)
         insert = (postgresql if dialect == "postgresql" else sqlite).insert(days)
-        upsert = insert.values(officer_id=oid, day=day, seconds=seconds)
-        self.close_day = upsert.on_conflict_do_update(index_elements=["officer_id", "day"],
-                                                      set_={"seconds": days.c.seconds + upsert.excluded.seconds})
+        upsert = insert.values(officer_id=oid, day=sa.bindparam("new_day"), seconds=sa.bindparam("credit"))
+        self.add_day = upsert.on_conflict_do_update(index_elements=["officer_id", "day"],
+                                                    set_={"seconds": days.c.seconds + upsert.excluded.seconds})
+        # PostgreSQL: the swap and the day's total in one statement, so that an
+        # autocommit connection makes both at once or neither, in one round trip.
+        self.combined = dialect == "postgresql"
+        if self.combined:
+            self.swap_and_add = self._with_day(self.swap, days)
+            self.swap_from_null_and_add = self._with_day(self.swap_from_null, days)
+
+    @staticmethod
+    def _with_day(swap, days):
+        state = StudyHeartbeatState.__table__
+        swapped = swap.returning(state.c.officer_id).cte("swapped")
+        credit = sa.cast(sa.bindparam("credit"), sa.Integer)
+        added = postgresql.insert(days).from_select(
+            ["officer_id", "day", "seconds"],
+            sa.select(swapped.c.officer_id, sa.cast(sa.bindparam("new_day"), sa.Date), credit).where(credit > 0),
+        )
+        added = added.on_conflict_do_update(index_elements=["officer_id", "day"],
+                                            set_={"seconds": days.c.seconds + added.excluded.seconds})
+        return sa.select(sa.func.count()).select_from(swapped).add_cte(added.cte("added"))
 
 
 _statements: dict[str, _Statements] = {}
@@ -87,10 +105,10 @@ def record_heartbeat(officer_id: int, visible: bool = True, active: bool = True,
 
     ``state`` may carry the officer's (last_beat_ms, day, today_seconds) row, or None
     when he has none, read by the caller in the same query that authenticated him.
-    With ``autocommit`` (a connection in autocommit mode) the usual case, one
-    compare-and-swap of the state row, runs as a single statement with no
-    BEGIN/COMMIT round trips; anything more (first heartbeat, a new day, points
-    due) goes through a transaction on the session.
+    With ``autocommit`` (a connection in autocommit mode) the usual case runs with
+    no BEGIN/COMMIT round trips: one statement on PostgreSQL, a short explicit
+    transaction on SQLite. The first heartbeat and points due go through a
+    transaction on the session.
     """
     moment = at or timeutil.now()
     now_ms = int(moment.timestamp() * 1000)
@@ -114,22 +132,41 @@ def _plan(row, counting: bool, now_ms: int, today: date) -> tuple[int, int, dict
     if credit:
         credit = max(0, min(credit, get_setting("study.daily_cap_minutes") * 60 - base))
     params = {"last": last_ms, "day": day, "seconds": seconds, "new_last": now_ms if counting else None,
-              "new_day": today, "new_seconds": base + credit}
+              "new_day": today, "new_seconds": base + credit, "credit": credit}
     return credit, base, params
 
 
 def _record(officer_id, counting, moment, now_ms, today, known, autocommit) -> HeartbeatResult:
     from ..points.services import study_points_due
 
-    if autocommit is not None and known not in (_UNREAD, None) and known[1] == today:
+    if autocommit is not None and known not in (_UNREAD, None):
         credit, base, params = _plan(known, counting, now_ms, today)
         if not (credit and study_points_due(base, base + credit)):
-            sql = _prepared(autocommit)
-            statement = sql.swap if known[0] is not None else sql.swap_from_null
-            if autocommit.execute(statement, dict(params, oid=officer_id)).rowcount == 1:
+            params["oid"] = officer_id
+            if _swap_autocommit(autocommit, known[0] is None, credit, params):
                 return HeartbeatResult(credit, base + credit)
             known = _UNREAD  # lost a race with another tab: read again, in a transaction
     return _credit(officer_id, counting, moment, now_ms, today, known)
+
+
+def _swap_autocommit(connection, from_null: bool, credit: int, params: dict) -> bool:
+    """The compare-and-swap (and the day's total when time is credited), atomically; True if it won."""
+    sql = _prepared(connection)
+    if not credit:
+        return connection.execute(sql.swap_from_null if from_null else sql.swap, params).rowcount == 1
+    if sql.combined:
+        return connection.execute(sql.swap_from_null_and_add if from_null else sql.swap_and_add,
+                                  params).scalar() == 1
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        won = connection.execute(sql.swap_from_null if from_null else sql.swap, params).rowcount == 1
+        if won:
+            connection.execute(sql.add_day, params)
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK")
+        raise
+    connection.exec_driver_sql("COMMIT" if won else "ROLLBACK")
+    return won
 
 
 def _credit(officer_id: int, counting: bool, moment: datetime, now_ms: int, today: date, known) -> HeartbeatResult:
@@ -157,32 +194,21 @@ def _credit(officer_id: int, counting: bool, moment: datetime, now_ms: int, toda
         if swapped != 1:  # another tab or worker got there first: read again
             db.session.rollback()
             continue
-        if row[1] != today and row[2]:  # the first heartbeat of a new day closes the old one
-            connection.execute(sql.close_day, params)
         if credit:
+            connection.execute(sql.add_day, params)
             award_study_seconds(officer_id, today, base, base + credit, moment)
         db.session.commit()
         return HeartbeatResult(credit, base + credit)
     return HeartbeatResult(0, daily_seconds(officer_id, today, today).get(today, 0))
 
 
-def study_seconds():
-    """A subquery of (officer_id, day, seconds): closed days plus each officer's live day."""
-    state = StudyHeartbeatState.__table__
-    closed = sa.select(StudyDay.officer_id, StudyDay.day, StudyDay.seconds)
-    live = sa.select(state.c.officer_id, state.c.day, state.c.today_seconds.label("seconds")).where(
-        state.c.today_seconds > 0)
-    return sa.union_all(closed, live).subquery("study_seconds")
-
-
 def daily_seconds(officer_id: int, start: date, end: date) -> dict[date, int]:
     """Seconds credited to an officer per local day between two days inclusive."""
-    days = study_seconds()
     rows = db.session.execute(
-        sa.select(days.c.day, sa.func.sum(days.c.seconds))
-        .where(days.c.officer_id == officer_id, days.c.day >= start, days.c.day <= end).group_by(days.c.day)
+        sa.select(StudyDay.day, StudyDay.seconds)
+        .where(StudyDay.officer_id == officer_id, StudyDay.day >= start, StudyDay.day <= end)
     ).all()
-    return {day: int(total) for day, total in rows}
+    return {day: int(seconds) for day, seconds in rows}
 
 
 @dataclass(frozen=True)
@@ -204,14 +230,13 @@ def minutes_summary(officer_id: int, today: date | None = None) -> MinutesSummar
     """Minutes today, this week and this quarter, with the quarter's target (one query)."""
     today = today or local_day()
     week, quarter = week_start(today), quarter_start(today)
-    days = study_seconds()
-    seconds = days.c.seconds
+    seconds = StudyDay.seconds
     row = db.session.execute(
         sa.select(
-            sa.func.coalesce(sa.func.sum(sa.case((days.c.day == today, seconds), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((days.c.day >= week, seconds), else_=0)), 0),
-            sa.func.coalesce(sa.func.sum(sa.case((days.c.day >= quarter, seconds), else_=0)), 0),
-        ).where(days.c.officer_id == officer_id, days.c.day >= min(week, quarter), days.c.day <= today)
+            sa.func.coalesce(sa.func.sum(sa.case((StudyDay.day == today, seconds), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((StudyDay.day >= week, seconds), else_=0)), 0),
+            sa.func.coalesce(sa.func.sum(sa.case((StudyDay.day >= quarter, seconds), else_=0)), 0),
+        ).where(StudyDay.officer_id == officer_id, StudyDay.day >= min(week, quarter), StudyDay.day <= today)
     ).one()
     return MinutesSummary(int(row[0]) // 60, int(row[1]) // 60, int(row[2]) // 60,
                           get_setting("study.quarter_target_minutes"), quarter, quarter_end(today))
@@ -219,11 +244,10 @@ def minutes_summary(officer_id: int, today: date | None = None) -> MinutesSummar
 
 def minutes_by_officer(start: date, end: date, officer_ids=None) -> dict[int, int]:
     """Minutes per officer between two local days inclusive (GROUP BY), for reports and reminders."""
-    days = study_seconds()
-    query = (sa.select(days.c.officer_id, sa.func.sum(days.c.seconds))
-             .where(days.c.day >= start, days.c.day <= end).group_by(days.c.officer_id))
+    query = (sa.select(StudyDay.officer_id, sa.func.sum(StudyDay.seconds))
+             .where(StudyDay.day >= start, StudyDay.day <= end).group_by(StudyDay.officer_id))
     if officer_ids is not None:
-        query = query.where(days.c.officer_id.in_(list(officer_ids)))
+        query = query.where(StudyDay.officer_id.in_(list(officer_ids)))
     return {officer_id: int(total) // 60 for officer_id, total in db.session.execute(query)}
 
 
@@ -234,4 +258,4 @@ def quarter_minutes(officer_ids=None, day: date | None = None) -> dict[int, int]
 
 
 __all__ = ["HeartbeatResult", "MinutesSummary", "record_heartbeat", "minutes_summary", "minutes_by_officer",
-           "quarter_minutes", "daily_seconds", "study_seconds"]
+           "quarter_minutes", "daily_seconds"]

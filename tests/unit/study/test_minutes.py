@@ -124,8 +124,8 @@ def test_days_follow_shanghai_time_and_a_quarter_boundary(officer):
         assert record_heartbeat(officer.id).credited_seconds == 30  # 1 April: the new quarter
     assert daily_seconds(officer.id, date(2026, 3, 1), date(2026, 4, 30)) == {date(2026, 3, 31): 20,
                                                                               date(2026, 4, 1): 30}
-    # 31 March was closed into study_days by the first heartbeat of 1 April.
-    assert dict(db.session.execute(sa.select(StudyDay.day, StudyDay.seconds)).all()) == {date(2026, 3, 31): 20}
+    assert dict(db.session.execute(sa.select(StudyDay.day, StudyDay.seconds)).all()) == {date(2026, 3, 31): 20,
+                                                                                        date(2026, 4, 1): 30}
     assert minutes_summary(officer.id, today=date(2026, 4, 1)).quarter == 0  # 30 s is not a minute yet
     assert minutes_by_officer(date(2026, 1, 1), date(2026, 3, 31)) == {officer.id: 0}
 

@@ -90,6 +90,10 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "EXAM_NETWORK_GRACE_SECONDS": min(_int("QUIZAPP_EXAM_GRACE_SECONDS", 5), 10),
         "EXAM_ABSENCE_GRACE_SECONDS": _int("QUIZAPP_ABSENCE_GRACE_SECONDS", 60),
+        "QUIZAPP_BASE_URL": (os.environ.get("QUIZAPP_BASE_URL") or "").rstrip("/"),
+        "QUIZAPP_SCHEDULER_HEARTBEAT": max(_int("QUIZAPP_SCHEDULER_HEARTBEAT", 30), 1),
+        # ISO weekday of the weekly study day (政治学习日) reminder: 3 = Wednesday.
+        "QUIZAPP_STUDY_WEEKDAY": min(max(_int("QUIZAPP_STUDY_WEEKDAY", 3), 1), 7),
         "SMTP_HOST": os.environ.get("QUIZAPP_SMTP_HOST") or None,
         "SMTP_PORT": _int("QUIZAPP_SMTP_PORT", 25),
         "SMTP_USER": os.environ.get("QUIZAPP_SMTP_USER") or None,

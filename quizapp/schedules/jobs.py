@@ -5,7 +5,6 @@ takeover by another process) sends nothing twice.
 """
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -73,11 +72,7 @@ def close_overdue_attempts() -> None:
 
 def study_weekday() -> int:
     """ISO weekday of the weekly study day (QUIZAPP_STUDY_WEEKDAY, default Wednesday)."""
-    value = current_app.config.get("QUIZAPP_STUDY_WEEKDAY") or os.environ.get("QUIZAPP_STUDY_WEEKDAY")
-    try:
-        return min(max(int(value), 1), 7) if value else STUDY_WEEKDAY_DEFAULT
-    except ValueError:
-        return STUDY_WEEKDAY_DEFAULT
+    return int(current_app.config.get("QUIZAPP_STUDY_WEEKDAY") or STUDY_WEEKDAY_DEFAULT)
 
 
 def send_study_reminders(now: datetime | None = None) -> int:

@@ -9,7 +9,6 @@ running one twice (say, just after a takeover) does no harm.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -45,9 +44,8 @@ JOBS: list[Job] = [
 
 
 def heartbeat_seconds(app: Flask) -> int:
-    """Seconds between heartbeats: QUIZAPP_SCHEDULER_HEARTBEAT (config or environment), default 30."""
-    value = app.config.get("QUIZAPP_SCHEDULER_HEARTBEAT") or os.environ.get("QUIZAPP_SCHEDULER_HEARTBEAT")
-    return max(1, int(value)) if value else 30
+    """Seconds between heartbeats: QUIZAPP_SCHEDULER_HEARTBEAT, default 30."""
+    return max(1, int(app.config.get("QUIZAPP_SCHEDULER_HEARTBEAT") or 30))
 
 
 def _resolve(path: str):

@@ -19,6 +19,7 @@ ACTION_LABELS: dict[str, str] = {
     "officer.reactivate": "启用账号",
     "officer.password_reset": "重置密码",
     "officer.scope": "设置管理范围",
+    "officer.email": "修改邮箱",
     "officer.create_admin": "创建管理员",
 }
 

@@ -1,8 +1,8 @@
 """Roster forms."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField
-from wtforms.validators import DataRequired
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 
 class RosterUploadForm(FlaskForm):
@@ -32,3 +32,10 @@ class OfficerScopeForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A bare CSRF-protected button."""
+
+
+class OfficerEmailForm(FlaskForm):
+    """The address e-mail notifications go to (empty: in-app only)."""
+
+    email = EmailField("邮箱（接收提醒，可留空）",
+                       validators=[Optional(), Email("邮箱格式不正确"), Length(max=200)])

@@ -310,6 +310,16 @@ def set_active(actor, officer: Officer, active: bool) -> None:
     db.session.commit()
 
 
+def set_email(actor, officer: Officer, email: str | None) -> None:
+    """Set or clear the officer's notification address (audited). Commits."""
+    email = (email or "").strip() or None
+    if officer.email == email:
+        return
+    record(actor, "officer.email", target=officer, summary=f"{_label(officer)}邮箱：{email or '清除'}")
+    officer.email = email
+    db.session.commit()
+
+
 def reset_password(actor, officer: Officer) -> str:
     """Give an officer a new generated password, to change at next login (audited). Commits."""
     password = generate_password()

@@ -10,8 +10,8 @@ from .. import uploads
 from ..auth.access import admin_required
 from ..extensions import db
 from . import services
-from .forms import (ActionForm, OfficerDepartmentForm, OfficerRoleForm, OfficerScopeForm, RosterConfirmForm,
-                    RosterUploadForm)
+from .forms import (ActionForm, OfficerDepartmentForm, OfficerEmailForm, OfficerRoleForm, OfficerScopeForm,
+                    RosterConfirmForm, RosterUploadForm)
 from .models import POLITICAL_STATUSES, Department, Officer
 from .template import roster_template_xlsx
 
@@ -57,7 +57,8 @@ def officer(officer_id: int):
     scope_form = OfficerScopeForm(departments=[d.id for d in officer.scope_departments])
     scope_form.departments.choices = [(d.id, d.path) for d in departments]
     return render_template("roster/officer.html", officer=officer, role_form=role_form,
-                           department_form=department_form, scope_form=scope_form, action_form=ActionForm())
+                           department_form=department_form, scope_form=scope_form, action_form=ActionForm(),
+                           email_form=OfficerEmailForm(email=officer.email))
 
 
 @bp.route("/officers/<int:officer_id>/<change>", methods=["POST"])
@@ -79,6 +80,13 @@ def change_officer(officer_id: int, change: str):
                 abort(400)
             services.move_officer(current_user, officer, db.session.get(Department, form.department.data))
             flash("部门已调整。", "success")
+        elif change == "email":
+            form = OfficerEmailForm()
+            if not form.validate_on_submit():
+                flash("；".join(form.email.errors) or "邮箱格式不正确。", "error")
+                return redirect(url_for("roster.officer", officer_id=officer.id))
+            services.set_email(current_user, officer, form.email.data)
+            flash("邮箱已保存。", "success")
         elif change in ("deactivate", "reactivate"):
             if not ActionForm().validate_on_submit():
                 abort(400)

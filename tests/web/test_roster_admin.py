@@ -119,3 +119,16 @@ def test_template_download(client):
     from quizapp.roster.importer import parse_roster
 
     assert parse_roster("t.xlsx", response.data).errors == []
+
+
+def test_admin_sets_an_officers_email_for_reminders(client):
+    admin_client(client)
+    officer = make_officer(badge="200124", name="郑好")
+    url = f"/admin/officers/{officer.id}"
+    token = csrf_token(client, url)
+    bad = client.post(f"{url}/email", data={"csrf_token": token, "email": "not-an-address"}, follow_redirects=True)
+    assert "邮箱格式不正确" in bad.get_data(as_text=True)
+    client.post(f"{url}/email", data={"csrf_token": token, "email": "zheng@example.org"})
+    db.session.expire_all()
+    assert get_officer("200124").email == "zheng@example.org"
+    assert "郑好（200124）邮箱：zheng@example.org" in client.get("/admin/audit/").get_data(as_text=True)

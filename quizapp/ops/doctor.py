@@ -90,6 +90,12 @@ def check_configuration(app: Flask) -> list[Finding]:
     if production and uri.startswith("sqlite"):
         findings.append(Finding("数据库类型 database kind", WARN, "SQLite is the embedded single-host default; "
                                 "for a whole bureau use PostgreSQL (DATABASE_URL=postgresql+psycopg://…)."))
+    base_url = config.get("QUIZAPP_BASE_URL") or ""
+    if production and config.get("SMTP_HOST") and not base_url:
+        findings.append(Finding("链接 base URL", WARN, "QUIZAPP_BASE_URL is not set: e-mailed notices cannot link "
+                                "back to quizapp. Set it to the address officers open, e.g. https://quiz.example.gov.cn."))
+    elif https and base_url.startswith("http://"):
+        findings.append(Finding("链接 base URL", WARN, f"QUIZAPP_BASE_URL is {base_url} but the site runs on HTTPS."))
     if production and not config.get("REDIS_URL"):
         findings.append(Finding("限流 throttling", WARN, "REDIS_URL is not set: each gunicorn worker counts "
                                 "failed logins on its own, so the limits are looser than configured."))

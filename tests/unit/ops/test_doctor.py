@@ -69,7 +69,7 @@ def test_a_scheduler_that_never_ran_is_a_failure(tmp_path):
 
 def test_production_with_a_sample_key_and_half_configured_proxy_is_refused(tmp_path):
     app = upgraded_app(tmp_path, QUIZAPP_ENV="production", TESTING=False, QUIZAPP_HTTPS=True, REDIS_URL=None,
-                       SECRET_KEY="change-me-change-me-change-me-change-me")
+                       SECRET_KEY="change-me-change-me-change-me-change-me", QUIZAPP_BASE_URL="http://quiz.example")
     with app.app_context():
         code, output = doctor(app)
         db.engine.dispose()
@@ -77,6 +77,7 @@ def test_production_with_a_sample_key_and_half_configured_proxy_is_refused(tmp_p
     assert "[FAIL] 密钥 SECRET_KEY" in output and "sample value" in output
     assert "QUIZAPP_PROXY_HOPS=1" in output
     assert "REDIS_URL is not set" in output
+    assert "but the site runs on HTTPS" in output
 
 
 def test_unreachable_database_redis_and_smtp_are_each_explained(tmp_path):

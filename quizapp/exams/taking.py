@@ -29,6 +29,7 @@ from ..auth.models import ApiToken
 from ..banks.models import Question
 from ..banks.types import QUESTION_TYPES, AnswerError
 from ..extensions import db
+from .candidates import admit_latecomer
 from .errors import ExamError
 from .grading import PaperQuestion, grade_paper, scale_points
 from ..roster.models import Officer
@@ -167,7 +168,7 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
     now = now or timeutil.now()
     if not db.session.scalar(sa.select(sa.exists().where(
             Candidate.exam_id == exam.id, Candidate.officer_id == officer.id, Candidate.replaced_at.is_(None)))) \
-            and not _admit_latecomer(officer, exam):
+            and not admit_latecomer(officer, exam):
         raise ExamError("您不在本次考试的考生名单中。", status=403, code="not_candidate")
     attempts = list(db.session.scalars(sa.select(Attempt).where(
         Attempt.exam_id == exam.id, Attempt.officer_id == officer.id).order_by(Attempt.number)))
@@ -213,12 +214,6 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
         db.session.rollback()
         raise
     return attempt
-
-
-def _admit_latecomer(officer, exam: Exam) -> bool:
-    from .services import admit_latecomer  # services imports this module
-
-    return admit_latecomer(officer, exam)
 
 
 def saved_answers(attempt: Attempt) -> dict[int, object]:

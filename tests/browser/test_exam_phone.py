@@ -61,7 +61,9 @@ def test_officer_answers_reloads_midway_without_losing_an_answer_and_sees_the_sc
     page.context.set_offline(False)
     expect(page.locator("#save-status")).to_have_text("已保存", timeout=20_000)
 
+    page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones still fit
     page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # after the reload the same question is shown and every answer given is still there
     assert page.locator("section.question:visible").get_attribute("data-index") == "2"
     page.get_by_role("button", name="答题卡").click()

@@ -1,6 +1,8 @@
 """Officer pages: my exams, the intro page, the exam page and the result page."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -47,12 +49,10 @@ def intro(exam_id: int):
         return render_error_page(403, "您不在本次考试的考生名单中。")
     attempts = [a for _, a in services.my_exams(current_user) if a is not None and a.exam_id == exam.id]
     attempt = attempts[0] if attempts else None
-    ready_at = timeutil.to_local(exam.opens_at)
-    if exam.start_delay_seconds:
-        from datetime import timedelta
-
-        ready_at = timeutil.to_local(exam.opens_at + timedelta(seconds=start_offset_seconds(exam, current_user.id)))
-    return render_template("exams/intro.html", exam=exam, attempt=attempt, form=ActionForm(), ready_at=ready_at)
+    ready = exam.opens_at + timedelta(seconds=start_offset_seconds(exam, current_user.id))
+    wait_seconds = max(0, int((ready - timeutil.now()).total_seconds()) + 1) if not exam.is_closed else 0
+    return render_template("exams/intro.html", exam=exam, attempt=attempt, form=ActionForm(),
+                           ready_at=timeutil.to_local(ready), wait_seconds=wait_seconds)
 
 
 @bp.route("/exams/<int:exam_id>/start", methods=["POST"])

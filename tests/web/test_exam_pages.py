@@ -142,3 +142,17 @@ def test_board_page_reminds_closes_and_offers_a_makeup(app, client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam).where(Exam.makeup_of_id == exam.id)) == 1
     cloned = client.post(f"/manage/exams/{exam.id}/clone", data={"csrf_token": token})
     assert cloned.status_code == 302 and "/edit" in cloned.headers["Location"]
+
+
+def test_before_the_window_the_intro_page_counts_down_from_the_servers_time(app, client):
+    bank = make_bank()
+    organiser = make_organiser()
+    make_officer(badge="800003", department="市公安局/治安大队")
+    opens = timeutil.now() + timedelta(minutes=10)
+    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), opens_at=opens,
+                                                     closes_at=opens + timedelta(hours=2)))
+    login(client, "800003")
+    page = client.get(f"/exams/{exam.id}").get_data(as_text=True)
+    assert "考试尚未开始" in page and "开始考试" not in page and "js/exam.js" in page
+    wait = int(re.search(r'data-wait="(\d+)"', page).group(1))
+    assert 590 <= wait <= 601

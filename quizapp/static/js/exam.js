@@ -4,6 +4,22 @@
 // absences logged, 交卷 with a confirmation step, auto-submit at zero.
 (function () {
   "use strict";
+  // The intro page before the window opens: count down on the monotonic clock, then reload.
+  var wait = document.getElementById("intro-wait");
+  if (wait) {
+    var waitSeconds = parseInt(wait.getAttribute("data-wait"), 10) || 0;
+    var waitFrom = performance.now();
+    var left = wait.querySelector(".wait-left");
+    var tick = function () {
+      var seconds = Math.max(0, Math.ceil(waitSeconds - (performance.now() - waitFrom) / 1000));
+      var h = Math.floor(seconds / 3600), m = Math.floor(seconds % 3600 / 60), s = seconds % 60;
+      left.textContent = (h ? h + "小时" : "") + m + "分" + (s < 10 ? "0" : "") + s + "秒";
+      // A little spread so that a whole bureau does not reload in the same second.
+      if (seconds <= 0) setTimeout(function () { window.location.reload(); }, Math.random() * 3000);
+      else setTimeout(tick, 1000);
+    };
+    tick();
+  }
   var root = document.getElementById("exam");
   if (!root) return;
   document.body.classList.add("js-exam");

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from quizapp import timeutil
 from quizapp.extensions import db
@@ -36,7 +37,7 @@ def test_officer_reads_a_material_for_minutes_and_practises_a_bank(live_app, liv
     page = phone_page
     browser_login(page, live_server, "370002", DEFAULT_PASSWORD)
     page.get_by_role("link", name="学习", exact=True).first.click()
-    assert page.get_by_text("未读（1）").is_visible()
+    expect(page.get_by_text("未读（1）")).to_be_visible()
 
     # The server's clock runs on from now and jumps ahead; it never goes back, so the
     # session cookie signed during the jump stays valid to the end of the test.
@@ -44,7 +45,7 @@ def test_officer_reads_a_material_for_minutes_and_practises_a_bank(live_app, liv
         with page.expect_response("**/api/v1/study/heartbeat") as first:
             page.get_by_role("link", name="政治学习三十分：第1期").click()
         assert first.value.json()["credited_seconds"] == 0  # the first beat only starts the clock
-        assert page.get_by_text("坚持把党的政治建设摆在首位").is_visible()
+        expect(page.get_by_text("坚持把党的政治建设摆在首位")).to_be_visible()
         credited = [beat(page, clock, 30)["credited_seconds"] for _ in range(6)]
         assert all(29 <= c <= 31 for c in credited), credited
         # A long silence (the phone slept) credits nothing.
@@ -58,34 +59,35 @@ def test_officer_reads_a_material_for_minutes_and_practises_a_bank(live_app, liv
         assert page.locator("[data-today-minutes]").inner_text() == "3"
 
         page.goto(f"{live_server}/")
-        assert page.get_by_text("今日（分钟）").is_visible()
+        expect(page.get_by_text("今日（分钟）")).to_be_visible()
 
         # Practice: bank → sequential → answer with the real radio button → feedback → next.
         page.get_by_role("link", name="练习", exact=True).first.click()
         page.get_by_role("link", name="党章练习题库").click()
         page.get_by_role("link", name="顺序练习").click()
-        assert page.get_by_text("第 1 / 5 题").is_visible()
+        expect(page.get_by_text("第 1 / 5 题")).to_be_visible()
         page.get_by_label("选项A").check()
         page.get_by_role("button", name="提交答案").click()
-        assert page.get_by_text("✘ 回答错误").is_visible()
-        assert page.get_by_text("第1题的解析").is_visible()
+        expect(page.get_by_text("✘ 回答错误")).to_be_visible()
+        expect(page.get_by_text("第1题的解析")).to_be_visible()
         page.get_by_role("button", name="☆ 收藏").click()
-        assert page.get_by_role("button", name="★ 取消收藏").is_visible()
+        expect(page.get_by_role("button", name="★ 取消收藏")).to_be_visible()
         page.get_by_role("link", name="下一题").click()
-        assert page.get_by_text("第 2 / 5 题").is_visible()
+        expect(page.get_by_text("第 2 / 5 题")).to_be_visible()
         page.get_by_label("选项A").check()
         page.get_by_label("选项C").check()
         page.get_by_role("button", name="提交答案").click()
-        assert page.get_by_text("✔ 回答正确").is_visible()
+        expect(page.get_by_text("✔ 回答正确")).to_be_visible()
         page.get_by_role("link", name="下一题").click()
-        page.get_by_label("正确").check()
+        expect(page.get_by_text("第 3 / 5 题")).to_be_visible()
+        page.get_by_label("正确", exact=True).check()
         page.get_by_role("button", name="提交答案").click()
-        assert page.get_by_text("✔ 回答正确").is_visible()
+        expect(page.get_by_text("✔ 回答正确")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
         # The wrong answer is waiting in the wrong-answer book.
         page.goto(f"{live_server}/practice/")
         page.get_by_role("link", name="党章练习题库").click()
-        assert page.get_by_text("3/5").first.is_visible()
+        expect(page.get_by_text("3/5").first).to_be_visible()
         page.get_by_role("link", name="错题本（1）").click()
-        assert page.get_by_text("党章练习题库第1题（single）").is_visible()
+        expect(page.get_by_text("党章练习题库第1题（single）")).to_be_visible()

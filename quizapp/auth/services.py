@@ -74,7 +74,8 @@ def officer_for_session(officer_id: str, session_id: str | None) -> Officer | No
     )
 
 
-def _token_digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """The SHA-256 a bearer token is stored and looked up by."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -82,7 +83,7 @@ def issue_token(officer: Officer) -> tuple[str, datetime]:
     """Create a bearer token for the officer and commit; returns (token, expires_at)."""
     token = secrets.token_urlsafe(32)
     expires_at = timeutil.now() + current_app.config["API_TOKEN_LIFETIME"]
-    db.session.add(ApiToken(officer_id=officer.id, token_hash=_token_digest(token), expires_at=expires_at))
+    db.session.add(ApiToken(officer_id=officer.id, token_hash=token_digest(token), expires_at=expires_at))
     db.session.commit()
     return token, expires_at
 
@@ -93,7 +94,7 @@ def officer_for_token(token: str) -> Officer | None:
         sa.select(Officer)
         .join(ApiToken, ApiToken.officer_id == Officer.id)
         .where(
-            ApiToken.token_hash == _token_digest(token),
+            ApiToken.token_hash == token_digest(token),
             ApiToken.revoked_at.is_(None),
             ApiToken.expires_at > timeutil.now(),
             Officer.active.is_(True),
@@ -105,7 +106,7 @@ def revoke_token(token: str) -> bool:
     """Revoke one bearer token; True if it was live."""
     result = db.session.execute(
         sa.update(ApiToken)
-        .where(ApiToken.token_hash == _token_digest(token), ApiToken.revoked_at.is_(None))
+        .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
         .values(revoked_at=timeutil.now())
     )
     db.session.commit()

@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from .. import timeutil
 from ..api.errors import ApiError
 from ..auth.access import login_required_any, organiser_required
-from ..auth.services import _token_digest as token_digest
+from ..auth.services import token_digest
 from ..extensions import db
 from ..roster.models import Department, Officer
 from . import presenters, services

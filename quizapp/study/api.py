@@ -12,7 +12,7 @@ from .. import timeutil
 from ..api.errors import ApiError
 from ..auth.access import login_required_any
 from ..auth.models import ApiToken, LoginSession
-from ..auth.services import _token_digest
+from ..auth.services import token_digest
 from ..extensions import db
 from ..roster.models import Officer
 from . import minutes
@@ -49,7 +49,7 @@ def caller_with_state(connection):
     token or session cookie, or None when nobody is logged in."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        row = connection.execute(_CALLER_BY_TOKEN, {"digest": _token_digest(header[7:].strip()),
+        row = connection.execute(_CALLER_BY_TOKEN, {"digest": token_digest(header[7:].strip()),
                                                     "now": timeutil.now()}).first()
     else:
         officer_id, session_id = session.get("_user_id"), session.get("sid")

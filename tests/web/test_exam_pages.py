@@ -156,3 +156,11 @@ def test_before_the_window_the_intro_page_counts_down_from_the_servers_time(app,
     assert "考试尚未开始" in page and "开始考试" not in page and "js/exam.js" in page
     wait = int(re.search(r'data-wait="(\d+)"', page).group(1))
     assert 590 <= wait <= 601
+
+
+def test_exam_page_links_the_organiser_to_its_report(app, client):
+    bank, organiser, officer, exam = _world()
+    login(client, organiser.badge)
+    page = client.get(f"/manage/exams/{exam.id}").get_data(as_text=True)
+    assert f'href="/reports/exams/{exam.id}"' in page
+    assert client.get(f"/reports/exams/{exam.id}").status_code == 200

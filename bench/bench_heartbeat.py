@@ -78,7 +78,7 @@ def seed(url: str, officers: int) -> list[tuple[str, int]]:
     from quizapp import create_app
     from quizapp.auth.models import ApiToken
     from quizapp.auth.passwords import hash_password
-    from quizapp.auth.services import _token_digest
+    from quizapp.auth.services import token_digest
     from quizapp.extensions import db
     from quizapp.roster.models import Officer
     from quizapp.roster.services import ensure_department
@@ -99,7 +99,7 @@ def seed(url: str, officers: int) -> list[tuple[str, int]]:
         expires = timeutil.now() + timedelta(hours=10)
         for officer in people:
             token = secrets.token_urlsafe(32)
-            db.session.add(ApiToken(officer_id=officer.id, token_hash=_token_digest(token), expires_at=expires))
+            db.session.add(ApiToken(officer_id=officer.id, token_hash=token_digest(token), expires_at=expires))
             pairs.append((token, officer.id))
         db.session.commit()
         db.session.remove()

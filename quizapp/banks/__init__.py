@@ -25,8 +25,12 @@ def init_app(app: Flask) -> None:
     from .cli import COMMANDS
     from .views import bp
 
+    from .types import QUESTION_TYPES
+
     app.register_blueprint(bp)
     api.register(app, api_blp)
+    # Pages render a question's input by the macro its type names (templates/questions/_inputs.html).
+    app.jinja_env.globals["question_input_macro"] = lambda code: QUESTION_TYPES[code].macro
     for command in COMMANDS:
         if command not in cli.COMMANDS:
             cli.COMMANDS.append(command)

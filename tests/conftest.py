@@ -120,6 +120,16 @@ def _fresh_state(request):
 
 
 @pytest.fixture
+def own_limiter():
+    """For tests that make apps with their own rate-limit storage: the limiter is one
+    object per process, so put its state back for the tests that follow."""
+    saved = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -197,7 +197,7 @@ def test_sessions_in_the_database_are_one_per_login(client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 2
 
 
-def test_throttles_are_shared_through_redis_when_configured(tmp_path):
+def test_throttles_are_shared_through_redis_when_configured(tmp_path, own_limiter):
     import os
 
     import pytest
@@ -226,7 +226,7 @@ def test_throttles_are_shared_through_redis_when_configured(tmp_path):
         db.drop_all()
 
 
-def test_logins_keep_working_when_redis_is_down(tmp_path):
+def test_logins_keep_working_when_redis_is_down(tmp_path, own_limiter):
     from tests.conftest import make_test_app
 
     app = make_test_app("sqlite", tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")

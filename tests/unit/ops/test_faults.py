@@ -6,27 +6,16 @@ answer (the exam page keeps unsaved answers on the phone and retries on 503).
 from __future__ import annotations
 
 import sqlalchemy as sa
-import pytest
-from flask import Blueprint
 
 from quizapp.exams import services
 from quizapp.exams.models import Answer
-from quizapp.extensions import db, limiter
+from quizapp.extensions import db
 from quizapp.web import DISK_FULL_MESSAGE, UNAVAILABLE_MESSAGE, database_trouble
 from tests.conftest import make_test_app
 from tests.exam_factories import exam_spec, make_bank, make_organiser
 from tests.factories import api_token, login, make_officer
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-def own_limiter():
-    """Apps made here re-point the process-wide limiter; put it back afterwards."""
-    saved = dict(vars(limiter))
-    yield
-    vars(limiter).clear()
-    vars(limiter).update(saved)
 
 
 def exam_world(app, fill: bool = False):

@@ -100,7 +100,9 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
     else:
         if kind == "xlsx":
             check_zip(data)
-        rows = _read_workbook(data)
+            rows = _read_workbook(data)
+        else:
+            rows = _read_legacy_workbook(data)
     if len(rows) > MAX_ROWS:
         raise TableError(f"文件行数超过{MAX_ROWS}行，请分批导入。")
     return rows
@@ -118,10 +120,41 @@ def _read_workbook(data: bytes) -> list[list[str]]:
     except (TableError, KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:
-        # calamine raises its own errors for most damage, and on some damaged xls
-        # files (e.g. cut short by a broken upload) a Rust panic: pyo3's
-        # PanicException, a BaseException that would escape every handler.
+        # calamine raises its own errors for most damage, and a Rust panic (pyo3's
+        # PanicException, a BaseException that would escape every handler) for some.
         raise TableError("Excel文件已损坏或格式不受支持，无法读取。") from exc
+
+
+def _read_legacy_workbook(data: bytes) -> list[list[str]]:
+    """Legacy .xls through xlrd, pure Python: calamine, given some damaged xls files,
+    tried to allocate without bound until the kernel killed the worker."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        if book.nsheets == 0:
+            raise TableError("Excel文件中没有工作表。")
+        sheet = book.sheet_by_index(0)
+        return [[_xls_cell(cell, book.datemode) for cell in sheet.row(index)] for index in range(sheet.nrows)]
+    except TableError:
+        raise
+    except Exception as exc:  # xlrd reports damage with a dozen exception types
+        raise TableError("Excel文件已损坏或格式不受支持，无法读取。") from exc
+
+
+def _xls_cell(cell, datemode: int) -> str:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return cell_text(xlrd.xldate_as_datetime(cell.value, datemode))
+        except (ValueError, OverflowError):
+            return cell_text(cell.value)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return cell_text(bool(cell.value))
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ""
+    return cell_text(cell.value)
 
 
 def normalise_header(text: str) -> str:

@@ -20,4 +20,5 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 
-exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
+# A crashed worker fails the run at once rather than leaving xdist waiting.
+exec .venv/bin/python -m pytest -n 2 --max-worker-restart=0 "$@"

@@ -45,6 +45,21 @@ PASSWORD = "Bench2026!"
 
 # ---------------------------------------------------------------- the bare endpoint
 
+def same_pragmas_as_the_app(engine) -> None:
+    """On SQLite, give a bare engine the pragmas the real app sets (quizapp/__init__.py)."""
+    import sqlalchemy as sa
+
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragmas(connection, _record):
+        cursor = connection.cursor()
+        for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+
 def bare_app():
     """A Flask app with one endpoint: parse the JSON body, upsert one answer row. Nothing else."""
     import sqlalchemy as sa
@@ -53,13 +68,7 @@ def bare_app():
 
     url = os.environ["BENCH_DATABASE_URL"]
     engine = sa.create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(connection, _record):  # the same pragmas as the real app
-            cursor = connection.cursor()
-            for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
+    same_pragmas_as_the_app(engine)
     answers = sa.Table("exam_answers", sa.MetaData(), autoload_with=engine)
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     app = Flask("bare")

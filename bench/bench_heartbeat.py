@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import bench_answer_save  # noqa: E402
-from bench_answer_save import Gunicorn, app_env, database_url, drop_schema, run_wrk  # noqa: E402
+from bench_answer_save import (Gunicorn, app_env, database_url, drop_schema, run_wrk,  # noqa: E402
+                               same_pragmas_as_the_app)
 
 # Our own PostgreSQL schema, so that this bench and the answer-save bench can run side by side.
 bench_answer_save.SCHEMA = "bench_study"
@@ -46,13 +47,7 @@ def bare_app():
 
     url = os.environ["BENCH_DATABASE_URL"]
     engine = sa.create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(connection, _record):  # the same pragmas as the real app
-            cursor = connection.cursor()
-            for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "synchronous=NORMAL"):
-                cursor.execute(f"PRAGMA {pragma}")
-            cursor.close()
+    same_pragmas_as_the_app(engine)
     states = sa.Table("study_heartbeat_states", sa.MetaData(), autoload_with=engine)
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
     app = Flask("bare")

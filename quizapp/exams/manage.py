@@ -45,7 +45,10 @@ def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
 @organiser_required
 def index():
     """Every exam the organiser manages."""
-    page = db.paginate(services.exams_for_organiser(current_user), per_page=30, error_out=False)
+    # The list shows each exam's question count: load the paper rows with it, not per row.
+    query = services.exams_for_organiser(current_user).options(
+        sa.orm.selectinload(Exam.rules_rows), sa.orm.selectinload(Exam.fixed_rows))
+    page = db.paginate(query, per_page=30, error_out=False)
     return render_template("exams/manage/index.html", page=page)
 
 

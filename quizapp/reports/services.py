@@ -116,15 +116,27 @@ def _invited(exam_id: int):
 
 def summary_figures(exam: Exam) -> SummaryFigures:
     """Candidates, participants, passes and score aggregates in one query."""
-    best = _best_scores(exam.id)
-    row = db.session.execute(
-        sa.select(sa.func.count(Candidate.id), sa.func.count(best.c.score),
-                  sa.func.count(sa.case((best.c.score >= exam.pass_mark, 1))),
+    return summary_figures_for([exam])[exam.id]
+
+
+def summary_figures_for(exams: list[Exam]) -> dict[int, SummaryFigures]:
+    """Headline figures of several exams in one GROUP BY (the report lists show dozens)."""
+    ids = [exam.id for exam in exams]
+    best = (sa.select(Attempt.exam_id.label("exam_id"), Attempt.officer_id.label("officer_id"),
+                      sa.func.max(Attempt.score).label("score"))
+            .where(Attempt.exam_id.in_(ids), Attempt.submitted_at.is_not(None))
+            .group_by(Attempt.exam_id, Attempt.officer_id).subquery("best"))
+    rows = db.session.execute(
+        sa.select(Candidate.exam_id, sa.func.count(Candidate.id), sa.func.count(best.c.score),
+                  sa.func.count(sa.case((best.c.score >= Exam.pass_mark, 1))),
                   sa.func.sum(best.c.score), sa.func.max(best.c.score), sa.func.min(best.c.score))
-        .select_from(Candidate).outerjoin(best, best.c.officer_id == Candidate.officer_id)
-        .where(_invited(exam.id))
-    ).one()
-    return figures(row[0], row[1], row[2], row[3], row[4], row[5])
+        .select_from(Candidate).join(Exam, Exam.id == Candidate.exam_id)
+        .outerjoin(best, sa.and_(best.c.exam_id == Candidate.exam_id, best.c.officer_id == Candidate.officer_id))
+        .where(Candidate.exam_id.in_(ids), Candidate.replaced_at.is_(None))
+        .group_by(Candidate.exam_id)
+    ).all()
+    found = {row[0]: figures(*row[1:]) for row in rows}
+    return {exam_id: found.get(exam_id) or figures(0, 0, 0, None, None, None) for exam_id in ids}
 
 
 def department_rows(exam: Exam) -> list[DepartmentRow]:

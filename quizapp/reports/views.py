@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -38,7 +39,8 @@ def _managed_exams():
 def index():
     """Recent exams with their headline figures, and links to the other reports."""
     exams = db.session.scalars(_managed_exams().limit(30)).all()
-    rows = [(exam, services.summary_figures(exam)) for exam in exams]
+    headline = services.summary_figures_for(exams)
+    rows = [(exam, headline[exam.id]) for exam in exams]
     return render_template("reports/index.html", rows=rows, quarter=_quarter_param(None))
 
 
@@ -126,8 +128,10 @@ def quarter():
     since, until = _local_range(start, end)
     exams = db.session.scalars(
         _managed_exams().where(Exam.opens_at >= since, Exam.opens_at < until).order_by(None)
-        .order_by(Exam.opens_at, Exam.id)).all()
-    rows = [(exam, services.summary_figures(exam)) for exam in exams]
+        .order_by(Exam.opens_at, Exam.id)
+        .options(sa.orm.selectinload(Exam.departments), sa.orm.selectinload(Exam.group_rows))).all()
+    headline = services.summary_figures_for(exams)
+    rows = [(exam, headline[exam.id]) for exam in exams]
     sentences = [services.summary_sentence_for(exam, figures) for exam, figures in rows]
     previous = periods.quarter_start(start - timedelta(days=1))
     following = periods.quarter_end(start) + timedelta(days=1)

@@ -257,6 +257,19 @@ class Officer:
         self.done = True
 
 
+def scrypt_cost() -> float:
+    """CPU seconds of one check of the production password hash, best of 5."""
+    from werkzeug.security import check_password_hash, generate_password_hash
+
+    hashed = generate_password_hash(PASSWORD, "scrypt")
+    timings = []
+    for _ in range(5):
+        started = time.process_time()
+        check_password_hash(hashed, PASSWORD)
+        timings.append(time.process_time() - started)
+    return min(timings)
+
+
 def board_poller(stats: Stats, port: int, exam_id: int, token: str, stop: threading.Event) -> None:
     while not stop.wait(5):
         stats.call(port, "board", "GET", f"/api/v1/exams/{exam_id}/board", token=token, retries=0)
@@ -328,6 +341,10 @@ def exam_day(args) -> int:
         print_table(stats, wall)
         print(f"logins: {len(logins)} in the {args.login_window:g} s window "
               f"({len(logins) / args.login_window:.1f}/s offered)")
+        cost = scrypt_cost()
+        print(f"real scrypt: one check {cost * 1000:.0f} ms of CPU (best of 5, idle client); with every officer on "
+              f"scrypt, {args.officers} logins need >= {args.officers * cost / 2:.0f} s of both cores "
+              f"(<= {2 / cost:.1f} logins/s)")
         print(f"saves acknowledged {sum(len(o.acked) for o in officers)} ({len(saves)} sent), "
               f"lost answers {len(lost)}, officers not finished {unfinished}, problems {len(stats.problems)}")
         for line in (lost + stats.problems)[:15]:

@@ -30,7 +30,7 @@ def _render(chart) -> Markup:
 
 def _options(title: str | None, **extra) -> dict:
     options = dict(title=title, style=STYLE, js=[], disable_xml_declaration=True, show_legend=False,
-                   width=420, height=320, tooltips=False, print_values=True, margin=12)
+                   width=420, height=320, tooltips=False, print_values=True, margin=12, no_data_text="暂无数据")
     options.update(extra)
     return options
 

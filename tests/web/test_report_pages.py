@@ -82,3 +82,10 @@ def test_scheduler_tells_bank_owners_about_flagged_questions_once_the_exam_ended
     assert notify_flagged_questions(exam.closes_at + timedelta(days=8)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
                              .where(Notification.dedupe_key == f"flagged:{exam.id}")) == 1
+
+
+def test_charts_of_an_exam_nobody_sat_say_so_in_chinese():
+    from quizapp.reports import charts
+
+    svg = str(charts.pass_rate_chart([]))
+    assert "暂无数据" in svg and "No data" not in svg

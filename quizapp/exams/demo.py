@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from .. import timeutil
+from .. import periods, timeutil
 from ..banks.models import Question, QuestionBank
 from ..demo import DemoContext, demo_step, has_table
 from ..extensions import db
@@ -13,10 +13,12 @@ from ..roster.models import Officer
 from . import services
 from .models import Exam
 
-FULL_TITLE = "2026年第一季度政治理论知识测试（全员普测）"
-SAMPLE_TITLE = "2026年第一季度政治理论知识测试（随机抽测）"
-# Per question type: how many to draw (at most what the banks hold) and points each.
-PAPER = {"single": (20, 2), "multiple": (5, 4), "judge": (10, 2), "fill": (5, 2)}
+# Named after the quarter the demo is built in, as the bureau names its tests.
+_QUARTER = periods.quarter_label(timeutil.to_local(timeutil.now()).date())
+FULL_TITLE = f"{_QUARTER}政治理论知识测试（全员普测）"
+SAMPLE_TITLE = f"{_QUARTER}政治理论知识测试（随机抽测）"
+# Per question type: how many to draw (at most what the banks hold) and points each: 100 in all.
+PAPER = {"single": (20, 2), "multiple": (10, 3), "judge": (10, 2), "fill": (5, 2)}
 
 
 def demo_blueprint() -> tuple[services.RuleSpec, ...]:

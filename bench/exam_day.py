@@ -41,7 +41,6 @@ import time
 from collections import Counter, defaultdict
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -158,6 +157,7 @@ class Stats:
         return status, data
 
     def problem(self, text: str) -> None:
+        """Record something that went wrong for one officer (a wrong score, a lost answer, …)."""
         with self.lock:
             self.problems.append(text)
 
@@ -188,12 +188,14 @@ class Officer:
         self.done = False
 
     def run(self, began: float) -> None:
+        """The whole day; a crash of the client is recorded as a problem, not raised."""
         try:
             self._run(began)
         except Exception as error:  # a crash of the client is a finding too
             self.stats.problem(f"{self.badge}: client error {error!r}")
 
     def _run(self, began: float) -> None:
+        """Log in, list, start, answer, lose the connection and resume, answer, submit, check."""
         stats, port = self.stats, self.port
         time.sleep(max(0.0, began + self.login_at - time.perf_counter()))
         status, data = stats.call(port, self.login_endpoint, "POST", "/api/v1/auth/token",
@@ -245,7 +247,8 @@ class Officer:
                 back = {int(k): v for k, v in paper["answers"].items()}
                 for qid, (_, answer) in self.acked.items():
                     if back.get(qid) != answer:
-                        stats.problem(f"{self.badge}: resume lost question {qid}: sent {answer!r}, got {back.get(qid)!r}")
+                        stats.problem(f"{self.badge}: resume lost question {qid}: "
+                                      f"sent {answer!r}, got {back.get(qid)!r}")
                 if len(back) != len(self.acked):
                     stats.problem(f"{self.badge}: resume gave {len(back)} answers, {len(self.acked)} were saved")
         status, result = stats.call(port, "submit", "POST", f"/api/v1/attempts/{self.attempt_id}/submit", token=token)
@@ -271,11 +274,13 @@ def scrypt_cost() -> float:
 
 
 def board_poller(stats: Stats, port: int, exam_id: int, token: str, stop: threading.Event) -> None:
+    """The organiser watching the live board: one GET every 5 s until stopped."""
     while not stop.wait(5):
         stats.call(port, "board", "GET", f"/api/v1/exams/{exam_id}/board", token=token, retries=0)
 
 
 def print_table(stats: Stats, wall: float) -> None:
+    """Requests, rate, p50/p99/max and errors per endpoint, busiest first."""
     print(f"{'endpoint':14} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'max ms':>7} {'errors':>6}")
     for name, values in sorted(stats.latencies.items(), key=lambda item: -len(item[1])):
         print(f"{name:14} {len(values):8d} {len(values) / wall:7.1f} {statistics.median(values) * 1000:7.0f} "
@@ -285,6 +290,7 @@ def print_table(stats: Stats, wall: float) -> None:
 
 
 def spawn(targets) -> list[threading.Thread]:
+    """Start one daemon thread per target (small stacks: there are a thousand of them)."""
     threading.stack_size(512 * 1024)
     threads = [threading.Thread(target=target, daemon=True) for target in targets]
     for thread in threads:
@@ -293,6 +299,7 @@ def spawn(targets) -> list[threading.Thread]:
 
 
 def exam_day(args) -> int:
+    """The ``day`` mode; exit status 1 when an answer was lost, a score wrong or an officer unfinished."""
     low, high = (float(x) for x in args.think.split("-"))
     workdir = Path(tempfile.mkdtemp(prefix="bench-examday-"))
     url = base.database_url(args.database, workdir)
@@ -388,6 +395,7 @@ def pg_connections(database: str) -> tuple[int, int]:
 
 
 def soak(args) -> int:
+    """The ``soak`` mode; exit status 1 when memory or connections are not flat."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-soak-"))
     url = base.database_url(args.database, workdir) + f"&application_name={APPLICATION_NAME}"
     try:
@@ -398,8 +406,10 @@ def soak(args) -> int:
         port, exam_id, bank_id = server.port, data["exam_id"], data["bank_id"]
 
         def cycle(badge: str, rng: random.Random) -> None:
+            """One officer: log in, start, then saves, heartbeats, resumes and lists until stopped."""
             time.sleep(rng.uniform(0, args.pace))
-            status, body = stats.call(port, "login", "POST", "/api/v1/auth/token", {"badge": badge, "password": PASSWORD})
+            status, body = stats.call(port, "login", "POST", "/api/v1/auth/token",
+                                      {"badge": badge, "password": PASSWORD})
             if status != 201:
                 return stats.problem(f"{badge}: login {status}")
             token = body["token"]
@@ -472,6 +482,7 @@ def soak(args) -> int:
 
 
 def main() -> None:
+    """Command line."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     day = sub.add_parser("day", help="N officers through a whole exam")

@@ -199,7 +199,15 @@ def init_app(app: Flask) -> None:
 
         if isinstance(error, HTTPException):
             return _http_error(error)
+        from .errors import DomainError
         from .extensions import db
+
+        if isinstance(error, DomainError):
+            # A refusal the service explained: nothing half-done is kept, nothing to log.
+            db.session.rollback()
+            if is_api_request():
+                return api_error_response(error)
+            return render_error_page(error.status, error.message)
 
         trouble = database_trouble(error)
         if trouble:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from ..errors import DomainError
+
 ERROR_CODES = {
     400: ("bad_request", "请求格式有误。"),
     401: ("unauthorized", "请先登录或提供有效的令牌。"),
@@ -31,7 +33,9 @@ class ApiError(HTTPException):
 
 def api_error_response(error: Exception):
     """Render any exception as the API's JSON error."""
-    if not isinstance(error, HTTPException):
+    if isinstance(error, DomainError):
+        status, data, headers = error.status, {"code": error.code, "message": error.message, **error.extra}, []
+    elif not isinstance(error, HTTPException):
         status, data, headers = 500, {}, []
     else:
         status = error.code or 500

@@ -16,7 +16,6 @@ from ..auth.services import token_digest
 from ..extensions import db
 from ..roster.models import Department, Officer
 from . import presenters, services
-from .errors import ExamError
 from .models import Attempt, Candidate, Exam
 from .schemas import (AbsenceSchema, AbsenceWriteSchema, AnswerWriteSchema, AttemptResultSchema, AttemptStartSchema,
                       BoardSchema, ClosedSchema, CountSchema, CreatedSchema, DrawResultSchema, DrawWriteSchema,
@@ -26,11 +25,6 @@ from .taking import network_grace, token_officer_id
 
 blp = Blueprint("api_exams", __name__, url_prefix="/api/v1", description="Exams: sitting them and running them")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
-
-
-def api_error(error: ExamError) -> ApiError:
-    """The API's JSON error for a refused exam action."""
-    return ApiError(error.status, error.code, error.message, **error.extra)
 
 
 def _exam_or_404(exam_id: int) -> Exam:
@@ -96,10 +90,7 @@ class Exams(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body):
         """Create an exam (mode=full invites its candidates at once)."""
-        try:
-            exam = services.create_exam(current_user, services.ExamSpec(**_spec_values(body)))
-        except ExamError as error:
-            raise api_error(error) from error
+        exam = services.create_exam(current_user, services.ExamSpec(**_spec_values(body)))
         return {"id": exam.id}
 
 
@@ -125,10 +116,7 @@ class ExamItem(MethodView):
     def patch(self, body, exam_id):
         """Change an exam before it opens."""
         exam = _managed_exam(exam_id)
-        try:
-            services.update_exam(current_user, exam, _spec_values(body))
-        except ExamError as error:
-            raise api_error(error) from error
+        services.update_exam(current_user, exam, _spec_values(body))
         return presenters.exam_detail(exam)
 
 
@@ -143,10 +131,7 @@ class ExamAttempts(MethodView):
     def post(self, exam_id):
         """Start the exam, or resume the attempt already open: the paper (no answers) and saved answers."""
         exam = _exam_or_404(exam_id)
-        try:
-            attempt = services.start_attempt(current_user, exam)
-        except ExamError as error:
-            raise api_error(error) from error
+        attempt = services.start_attempt(current_user, exam)
         # Returned as a ready response: marshmallow would spend longer than the start itself
         # re-serialising fifty questions (the schema still documents it).
         return jsonify(presenters.paper_payload(attempt, exam))
@@ -190,19 +175,13 @@ class AttemptAnswer(MethodView):
             if g.token_hash is not None and token_officer_id(g.token_hash) is None:
                 raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
             raise ApiError(422, "invalid", "请求体应为 {\"answer\": …, \"seq\": 整数}。")
-        try:
-            saved_at = services.save_answer(g.caller_id, attempt_id, question_id, body["answer"], body["seq"],
-                                            token_hash=g.token_hash)
-        except ExamError as error:
-            raise api_error(error) from error
+        saved_at = services.save_answer(g.caller_id, attempt_id, question_id, body["answer"], body["seq"],
+                                        token_hash=g.token_hash)
         return {"saved_at": timeutil.isoformat(saved_at)}
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
-    try:
-        return services.attempt_for_officer(current_user, attempt_id)
-    except ExamError as error:
-        raise api_error(error) from error
+    return services.attempt_for_officer(current_user, attempt_id)
 
 
 @blp.route("/attempts/<int:attempt_id>/submit")
@@ -244,10 +223,7 @@ class AttemptAbsences(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, attempt_id):
         """Log that the exam page was hidden for a while (the organiser reviews these)."""
-        try:
-            absence = services.log_absence(current_user, attempt_id, body["seconds"])
-        except ExamError as error:
-            raise api_error(error) from error
+        absence = services.log_absence(current_user, attempt_id, body["seconds"])
         return {"left_at": timeutil.isoformat(absence.left_at), "returned_at": timeutil.isoformat(absence.returned_at),
                 "seconds": absence.seconds, "tolerated": absence.tolerated}
 
@@ -268,16 +244,13 @@ class ExamDraw(MethodView):
         departments = body["departments"]
         fixed = departments if isinstance(departments, dict) else None
         units = list(fixed) if fixed else departments
-        try:
-            if body["preview"]:
-                plan = services.plan_draw(exam, body["size"], body["allocation"], fixed, units)
-                return {"seed": body["seed"], "allocation": body["allocation"], "candidates": [],
-                        "departments": [{"department": u.path, "population": u.population, "allocated": u.allocated}
-                                        for u in plan]}
-            draw = services.draw_candidates(current_user, exam, body["size"], body["allocation"], body["seed"],
-                                            fixed, units)
-        except ExamError as error:
-            raise api_error(error) from error
+        if body["preview"]:
+            plan = services.plan_draw(exam, body["size"], body["allocation"], fixed, units)
+            return {"seed": body["seed"], "allocation": body["allocation"], "candidates": [],
+                    "departments": [{"department": u.path, "population": u.population, "allocated": u.allocated}
+                                    for u in plan]}
+        draw = services.draw_candidates(current_user, exam, body["size"], body["allocation"], body["seed"],
+                                        fixed, units)
         rows = db.session.execute(
             sa.select(Officer.badge, Officer.name, Department.path).join(Candidate, Candidate.officer_id == Officer.id)
             .join(Department, Department.id == Candidate.department_id)
@@ -302,10 +275,7 @@ class ExamBoard(MethodView):
 
 def _organiser_action(function, exam_id, *args):
     exam = _managed_exam(exam_id)
-    try:
-        return exam, function(current_user, exam, *args)
-    except ExamError as error:
-        raise api_error(error) from error
+    return exam, function(current_user, exam, *args)
 
 
 @blp.route("/exams/<int:exam_id>/close")

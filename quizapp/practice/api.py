@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from ..api.errors import ApiError
 from ..auth.access import login_required_any
 from . import services
 
@@ -81,10 +80,6 @@ def question_json(question, favourite: bool | None = None) -> dict:
     return data
 
 
-def _api(error: services.PracticeError) -> ApiError:
-    return ApiError(error.status, error.code, error.message)
-
-
 @blp.route("/banks/<int:bank_id>/next")
 class NextQuestion(MethodView):
     @login_required_any
@@ -96,10 +91,7 @@ class NextQuestion(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, args, bank_id):
         """The next practice question of a bank in a mode (sequential resumes where the officer stopped)."""
-        try:
-            served = services.next_question(current_user.id, bank_id, args["mode"], args["chapter"])
-        except services.PracticeError as error:
-            raise _api(error) from None
+        served = services.next_question(current_user.id, bank_id, args["mode"], args["chapter"])
         if served is None:
             return {"bank_id": bank_id, "mode": args["mode"], "question": None, "position": 0, "total": 0}
         favourite = services.is_favourite(current_user.id, served.question.id)
@@ -118,11 +110,8 @@ class PracticeAnswers(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body):
         """Answer a practice question: immediate feedback with the key and the explanation."""
-        try:
-            feedback = services.record_answer(current_user.id, body["question_id"], body["answer"],
-                                              body["mode"], body["chapter"])
-        except services.PracticeError as error:
-            raise _api(error) from None
+        feedback = services.record_answer(current_user.id, body["question_id"], body["answer"],
+                                          body["mode"], body["chapter"])
         return {"correct": feedback.correct, "answer": feedback.key, "answer_text": feedback.key_text,
                 "explanation": feedback.explanation, "in_wrong_book": feedback.in_wrong_book}
 
@@ -137,7 +126,4 @@ class Favourite(MethodView):
     @blp.doc(security=SECURITY)
     def put(self, body, question_id):
         """Add a question to (or remove it from) the officer's favourites."""
-        try:
-            return {"favourite": services.set_favourite(current_user.id, question_id, body["favourite"])}
-        except services.PracticeError as error:
-            raise _api(error) from None
+        return {"favourite": services.set_favourite(current_user.id, question_id, body["favourite"])}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from .. import timeutil
 from ..banks.models import Question, QuestionBank
 from ..banks.types import QUESTION_TYPES, AnswerError
+from ..errors import DomainError
 from ..extensions import db
 from ..upsert import insert_ignore
 from .models import PracticeAnswer, PracticeCursor, PracticeState
@@ -18,12 +19,11 @@ MODES = {"sequential": "顺序练习", "random": "随机练习", "wrong": "错�
 RIGHT_STREAK_TO_LEAVE_BOOK = 2
 
 
-class PracticeError(Exception):
+class PracticeError(DomainError):
     """A practice request refused: an HTTP-like status, a code and a Chinese message."""
 
     def __init__(self, status: int, code: str, message: str):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+        super().__init__(message, status=status, code=code)
 
 
 @dataclass

@@ -193,6 +193,17 @@ def spec_from_exam(exam: Exam) -> ExamSpec:
     )
 
 
+def _insert_exam(actor, exam: Exam, spec: ExamSpec, notify: bool) -> None:
+    """Give a new exam its definition and, for mode=full, its candidates (in the caller's transaction)."""
+    _apply(actor, exam, spec)
+    db.session.add(exam)
+    db.session.flush()
+    if exam.mode == "full":
+        sync_full_candidates(exam)
+        if notify:
+            notify_invited(exam)
+
+
 def create_exam(actor, spec: ExamSpec, *, schedule_key: str | None = None, template_id: int | None = None,
                 notify_candidates: bool = True) -> Exam:
     """Create an exam (and, for mode=full, its candidates). Commits; audited; sends exam_created.
@@ -207,13 +218,7 @@ def create_exam(actor, spec: ExamSpec, *, schedule_key: str | None = None, templ
             return existing
     exam = Exam(created_by_id=getattr(actor, "id", None), schedule_key=schedule_key, template_id=template_id)
     try:
-        _apply(actor, exam, spec)
-        db.session.add(exam)
-        db.session.flush()
-        if exam.mode == "full":
-            sync_full_candidates(exam)
-            if notify_candidates:
-                notify_invited(exam)
+        _insert_exam(actor, exam, spec, notify_candidates)
         record(actor, "exam.create", target=exam,
                summary=f"创建考试“{exam.title}”（{exam.mode_label}，{exam.question_count}题）")
         signals.exam_created.send(exam)
@@ -263,11 +268,7 @@ def clone_exam(actor, exam: Exam, opens_at: datetime | None = None, closes_at: d
                    closes_at=closes_at or opens_at + length)
     clone = Exam(created_by_id=getattr(actor, "id", None), cloned_from_id=exam.id)
     try:
-        _apply(actor, clone, spec)
-        db.session.add(clone)
-        db.session.flush()
-        if clone.mode == "full":
-            sync_full_candidates(clone)
+        _insert_exam(actor, clone, spec, notify=False)
         record(actor, "exam.clone", target=clone, summary=f"复制考试“{exam.title}”为“{clone.title}”", source=exam.id)
         signals.exam_created.send(clone)
     except Exception:

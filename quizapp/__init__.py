@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import time
 
 import sqlalchemy as sa
 from flask import Flask
@@ -58,9 +59,19 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+# A pooled PostgreSQL connection may have died while it sat in the pool (a server
+# restart, a firewall dropping idle sockets). Pinging at every checkout would cost the
+# hottest requests one round trip in five; a connection in steady use proves itself, and
+# should one fail anyway SQLAlchemy discards the whole pool at that first error (the
+# request gets the 503 retry message). So only a connection idle this long is pinged.
+IDLE_PING_SECONDS = 10.0
+
+
 def _tune_engine(engine: sa.Engine) -> None:
-    """SQLite: WAL, a busy timeout and foreign keys on every connection."""
+    """SQLite: WAL, a busy timeout and foreign keys on every connection.
+    Other databases: ping connections that have been idle before handing them out."""
     if engine.dialect.name != "sqlite":
+        _ping_idle_connections(engine)
         return
 
     @sa.event.listens_for(engine, "connect")
@@ -71,3 +82,22 @@ def _tune_engine(engine: sa.Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def _ping_idle_connections(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "checkin")
+    def _idle_from_now(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                # The pool throws this connection away and checks out another.
+                raise sa.exc.DisconnectionError() from error
+            raise

@@ -59,7 +59,6 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
             os.environ.get("DATABASE_URL")
             or f"sqlite:///{Path(instance_path) / 'quizapp.db'}"
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "QUIZAPP_SCHEDULER": os.environ.get("QUIZAPP_SCHEDULER", "inprocess"),
         "QUIZAPP_TIMEZONE": os.environ.get("QUIZAPP_TIMEZONE", "Asia/Shanghai"),

@@ -5,6 +5,9 @@ answer (the exam page keeps unsaved answers on the phone and retries on 503).
 """
 from __future__ import annotations
 
+import time
+
+import pytest
 import sqlalchemy as sa
 
 from quizapp.exams import services
@@ -102,3 +105,26 @@ def test_an_unreachable_database_is_a_503_with_a_retry_message(tmp_path):
     assert api.get_json()["error"]["message"] == UNAVAILABLE_MESSAGE
     assert page.status_code in (400, 503)  # CSRF is checked before any query
     assert database_trouble(ValueError("x")) is None
+
+
+def test_a_pooled_postgresql_connection_that_died_while_idle_is_replaced_unnoticed(app, monkeypatch):
+    """Connections are pinged at checkout only after sitting idle (quizapp._tune_engine): one
+    killed meanwhile (a server restart, a firewall) is swapped for a fresh one, no error shown."""
+    import quizapp
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite connections cannot die in the pool")
+    db.session.remove()
+    db.engine.dispose()  # the pool now holds just the connection below
+    with db.engine.connect() as connection:
+        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    killer = sa.create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    with killer.connect() as other:
+        other.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        gone = sa.text("SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = :pid")
+        while not other.execute(gone, {"pid": backend}).scalar():
+            time.sleep(0.01)
+    killer.dispose()
+    monkeypatch.setattr(quizapp, "IDLE_PING_SECONDS", 0.0)
+    with db.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT pg_backend_pid()")).scalar() != backend

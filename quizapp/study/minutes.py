@@ -13,7 +13,6 @@ kept current by the same atomic write that moves the state row.
 """
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -25,6 +24,7 @@ from ..extensions import db
 from ..periods import local_day, quarter_end, quarter_start, week_start
 from ..site_settings import get_setting
 from ..upsert import insert_ignore
+from ..write_turns import write_turn
 from .models import StudyDay, StudyHeartbeatState
 
 MAX_CREDIT_SECONDS = 60
@@ -85,10 +85,6 @@ class _Statements:
 
 
 _statements: dict[str, _Statements] = {}
-# SQLite has one writer at a time and its busy handler waits by sleeping (up to
-# 100 ms a turn); queueing this process's heartbeats on a lock hands the write
-# over at once instead. PostgreSQL needs nothing of the kind: row locks suffice.
-_sqlite_writes = threading.Lock()
 _UNREAD = object()
 
 
@@ -114,10 +110,9 @@ def record_heartbeat(officer_id: int, visible: bool = True, active: bool = True,
     now_ms = int(moment.timestamp() * 1000)
     today = local_day(moment)
     counting = bool(visible and active)
-    if db.session.get_bind().dialect.name == "sqlite":
-        with _sqlite_writes:
-            return _record(officer_id, counting, moment, now_ms, today, state, autocommit)
-    return _record(officer_id, counting, moment, now_ms, today, state, autocommit)
+    # SQLite's busy handler waits by sleeping: take a write turn (nothing on PostgreSQL).
+    with write_turn(db.engine):
+        return _record(officer_id, counting, moment, now_ms, today, state, autocommit)
 
 
 def _plan(row, counting: bool, now_ms: int, today: date) -> tuple[int, int, dict]:

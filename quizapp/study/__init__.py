@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     """Register study pages, the heartbeat API, the home panel and audit labels."""
     from .. import api
     from ..audit.services import register_actions
-    from ..extensions import limiter
+    from ..extensions import UNTHROTTLED_ENDPOINTS
     from . import demo  # noqa: F401  (registers the demo step)
     from . import models  # noqa: F401
     from .api import blp as api_blp
@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
     api.register(app, api_blp)
     # Heartbeats credit at most the real elapsed time, so throttling them protects
     # nothing, and the limiter's per-request checks would cost the hot path.
-    limiter.exempt(api_blp)
+    UNTHROTTLED_ENDPOINTS.add("api_study.Heartbeat")
     register_nav("学习", "study.index", ("officer", "organiser", "admin"), order=15)
     register_nav("发布资料", "study.manage", ("organiser", "admin"), order=45)
     register_home_panel("study/_home_minutes.html", ("officer", "organiser", "admin"), order=20,

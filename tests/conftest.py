@@ -70,6 +70,7 @@ def make_test_app(backend: str, tmp_path, worker: str = "main", **overrides):
     settings.update(overrides)
     app = create_app(settings)
     app.test_client_class = IsolatedClient
+    clear_process_caches()  # they describe the previous app's database
     return app
 
 
@@ -88,11 +89,19 @@ def app(request, tmp_path_factory):
         db.engine.dispose()
 
 
+def clear_process_caches() -> None:
+    """The per-process caches keyed by database ids: after a truncation or with another
+    app's database, a cached question pool would name other questions (a cached paper
+    would be caught by its seed, but at the cost of a retry)."""
+    from quizapp.exams import saving, taking
+
+    taking._POOLS.clear()
+    saving.PAPERS.clear()
+
+
 def truncate_all() -> None:
     """Empty every table (faster than recreating the schema) and the caches that describe them."""
-    from quizapp.exams import taking
-
-    taking._POOLS.clear()  # ids restart after truncation; a cached pool would name other questions
+    clear_process_caches()
     db.session.rollback()
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":

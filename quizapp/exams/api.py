@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import g, jsonify, request
+from flask import g, jsonify, request, session
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -21,7 +21,8 @@ from .schemas import (AbsenceSchema, AbsenceWriteSchema, AnswerWriteSchema, Atte
                       BoardSchema, ClosedSchema, CountSchema, CreatedSchema, DrawResultSchema, DrawWriteSchema,
                       ExamDetailSchema, ExamListItemSchema, ExamListQuerySchema, ExamPatchSchema, ExamWriteSchema, MakeupWriteSchema,
                       SavedSchema, SubmittedSchema)
-from .taking import network_grace, token_officer_id
+from .saving import save_caller_id
+from .taking import network_grace
 
 blp = Blueprint("api_exams", __name__, url_prefix="/api/v1", description="Exams: sitting them and running them")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -138,19 +139,21 @@ class ExamAttempts(MethodView):
 
 
 def caller_required(view):
-    """Like login_required_any, but a bearer token is only digested here (g.token_hash) and
-    resolved by the save's own query; cookie requests go through Flask-Login (g.caller_id)."""
+    """Like login_required_any, but the credential is only read here and checked by the
+    save's own query: a bearer token's digest (g.token_hash) or the cookie's login session
+    (g.login_session), never loading the officer through Flask-Login."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         header = request.headers.get("Authorization", "")
-        g.caller_id = g.token_hash = None
+        g.token_hash = g.login_session = None
         if header.startswith("Bearer "):
             g.token_hash = token_digest(header[7:].strip())
-        elif current_user.is_authenticated:
-            g.caller_id = current_user.id
         else:
-            raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
+            officer_id, session_id = session.get("_user_id"), session.get("sid")
+            if not session_id or not str(officer_id or "").isdigit():
+                raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
+            g.login_session = (session_id, int(officer_id))
         return view(*args, **kwargs)
 
     return wrapper
@@ -172,11 +175,11 @@ class AttemptAnswer(MethodView):
         # service validates the answer against the question type anyway).
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or "answer" not in body or "seq" not in body:
-            if g.token_hash is not None and token_officer_id(g.token_hash) is None:
+            if save_caller_id(g.token_hash, g.login_session) is None:
                 raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
             raise ApiError(422, "invalid", "请求体应为 {\"answer\": …, \"seq\": 整数}。")
-        saved_at = services.save_answer(g.caller_id, attempt_id, question_id, body["answer"], body["seq"],
-                                        token_hash=g.token_hash)
+        saved_at = services.save_answer(None, attempt_id, question_id, body["answer"], body["seq"],
+                                        token_hash=g.token_hash, login_session=g.login_session)
         return {"saved_at": timeutil.isoformat(saved_at)}
 
 

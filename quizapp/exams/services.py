@@ -18,7 +18,7 @@ from ..audit.services import record, register_actions
 from ..banks.models import Question, QuestionBank
 from ..banks.types import QUESTION_TYPES, TYPE_LABELS
 from ..extensions import db
-from ..roster.models import Department, Officer
+from ..roster.models import Officer
 from .candidates import (DrawUnit, admit_latecomer, admit_to_open_exams, board, draw_candidates,  # noqa: F401
                          eligible_officers, makeup_officer_ids, not_started_officer_ids, notify_candidates,
                          notify_invited, plan_draw, remind_not_started, replace_candidate, sync_full_candidates)
@@ -27,7 +27,8 @@ from .guards import (can_manage, commit_or_raise, exams_for_organiser, has_attem
                      resolve_departments)
 from .models import (MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS, Attempt, BlueprintRule, Candidate, Exam, ExamGroup,
                      ExamQuestion)
-from .taking import (attempt_for_officer, close_overdue_attempts, log_absence, save_answer, start_attempt,  # noqa: F401
+from .saving import save_answer  # noqa: F401
+from .taking import (attempt_for_officer, close_overdue_attempts, log_absence, start_attempt,  # noqa: F401
                      submit_attempt, submit_open_attempts)
 
 register_actions({

@@ -21,24 +21,18 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from .. import signals, timeutil
-from ..auth.models import ApiToken
 from ..banks.models import Question
-from ..banks.types import QUESTION_TYPES, AnswerError
+from ..banks.types import QUESTION_TYPES
 from ..extensions import db
 from .candidates import admit_latecomer
 from .errors import ExamError
 from .grading import PaperQuestion, grade_paper, scale_points
-from ..roster.models import Officer
 from .models import Absence, Answer, Attempt, Candidate, Exam, PaperItem
 
 OPTION_LETTERS = "ABCDEFGH"
-# PostgreSQL advisory locks on attempts use the two-key form with this first key
-# ("EXAT"), a space apart from one-key locks such as the scheduler's.
-ATTEMPT_LOCK_CLASS = 0x45584154
 
 
 def network_grace() -> timedelta:
@@ -222,122 +216,6 @@ def saved_answers(attempt: Attempt) -> dict[int, object]:
         Answer.attempt_id == attempt.id)).all())
 
 
-# ---------------------------------------------------------------- save
-
-_SAVE_STATEMENTS: dict[str, tuple] = {}
-
-
-def token_officer_id(token_hash: str, now: datetime | None = None) -> int | None:
-    """The active officer behind a live bearer token (by its SHA-256), without loading him."""
-    return db.session.scalar(
-        sa.select(ApiToken.officer_id).join(Officer, Officer.id == ApiToken.officer_id).where(
-            ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > (now or timeutil.now()), Officer.active.is_(True)))
-
-
-def _save_statements(dialect: str) -> tuple:
-    """The two statements of a save, built once per dialect (the save path is the hot one)."""
-    if dialect not in _SAVE_STATEMENTS:
-        # The bearer token's officer, in the same round trip (NULL when no token is given or it is not live).
-        caller = (sa.select(ApiToken.officer_id).join(Officer, Officer.id == ApiToken.officer_id)
-                  .where(ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String),
-                         ApiToken.revoked_at.is_(None),
-                         ApiToken.expires_at > sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type),
-                         Officer.active.is_(True))
-                  .scalar_subquery().label("caller_id"))
-        lookup = (sa.select(Attempt.officer_id, Attempt.deadline, Attempt.submitted_at, PaperItem.type,
-                            PaperItem.options, caller)
-                  .outerjoin(PaperItem, sa.and_(PaperItem.attempt_id == Attempt.id,
-                                                PaperItem.question_id == sa.bindparam("question_id", type_=sa.Integer)))
-                  .where(Attempt.id == sa.bindparam("attempt_id", type_=sa.Integer)))
-        if dialect == "postgresql":
-            # A shared advisory lock on the attempt, held to commit: saves run side by
-            # side, a submit (exclusive) waits for them and they for it. Unlike FOR SHARE
-            # it writes nothing to the attempt row, so a storm of saves stays cheap.
-            lookup = lookup.add_columns(sa.func.pg_advisory_xact_lock_shared(ATTEMPT_LOCK_CLASS, Attempt.id))
-        values = sa.select(sa.bindparam("new_attempt_id", type_=sa.Integer),
-                           sa.bindparam("new_question_id", type_=sa.Integer),
-                           sa.bindparam("answer", type_=sa.JSON), sa.bindparam("seq", type_=sa.BigInteger),
-                           sa.bindparam("saved_at", type_=Answer.__table__.c.saved_at.type)).where(
-            sa.exists().where(Attempt.id == sa.bindparam("live_attempt_id", type_=sa.Integer),
-                              Attempt.submitted_at.is_(None)))
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        upsert = insert(Answer.__table__).from_select(["attempt_id", "question_id", "answer", "seq", "saved_at"],
-                                                      values)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=["attempt_id", "question_id"],
-            set_={"answer": upsert.excluded.answer, "seq": upsert.excluded.seq, "saved_at": upsert.excluded.saved_at},
-            where=upsert.excluded.seq > Answer.__table__.c.seq,
-        ).returning(Answer.__table__.c.seq)  # rowcount is not reliable for INSERT … SELECT on psycopg
-        _SAVE_STATEMENTS[dialect] = (lookup, upsert)
-    return _SAVE_STATEMENTS[dialect]
-
-
-def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answer, seq: int,
-                now: datetime | None = None, token_hash: str | None = None) -> datetime:
-    """Save one answer (idempotent; a larger ``seq`` wins). Commits; returns the save time.
-
-    The caller is ``officer_id``, or the officer of the bearer token whose SHA-256
-    is ``token_hash`` (resolved in the same query; 401 when it is not live).
-    Refused with 409 once submitted or past the deadline plus the network grace
-    (and the overdue attempt is then submitted).
-    """
-    now = now or timeutil.now()
-    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
-        raise ExamError("seq 应为非负整数。", status=422, code="invalid_seq")
-    lookup, upsert = _save_statements(db.session.get_bind().dialect.name)
-    row = db.session.execute(lookup, {"attempt_id": attempt_id, "question_id": question_id,
-                                      "token_hash": token_hash, "now": now}).first()
-    if token_hash is not None:
-        officer_id = row.caller_id if row is not None else token_officer_id(token_hash, now)
-        if officer_id is None:
-            db.session.rollback()
-            raise ExamError("请先登录或提供有效的令牌。", status=401, code="unauthorized")
-    if row is None:
-        db.session.rollback()
-        raise ExamError("答卷不存在。", status=404, code="not_found")
-    if row.officer_id != officer_id:
-        db.session.rollback()
-        raise ExamError("这不是您的答卷。", status=403, code="forbidden")
-    if row.submitted_at is not None:
-        db.session.rollback()
-        raise ExamError("答卷已提交，不能再修改。", status=409, code="submitted")
-    if now > row.deadline + network_grace():
-        db.session.rollback()
-        submit_attempt(attempt_id, reason="deadline", now=now)
-        raise ExamError("考试时间已到，答卷已自动提交。", status=409, code="deadline_passed")
-    if row.type is None:
-        db.session.rollback()
-        raise ExamError("这道题不在您的试卷中。", status=404, code="question_not_found")
-    qtype = QUESTION_TYPES[row.type]
-    if answer is not None and not qtype.is_blank(answer):
-        try:
-            answer = qtype.parse_answer(answer, row.options or [])
-        except AnswerError as error:
-            db.session.rollback()
-            raise ExamError(str(error), status=422, code="invalid_answer") from error
-    else:
-        answer = None
-    try:
-        written = db.session.execute(upsert, {"new_attempt_id": attempt_id, "new_question_id": question_id,
-                                              "answer": answer, "seq": seq, "saved_at": now,
-                                              "live_attempt_id": attempt_id}).first() is not None
-        if written:
-            db.session.commit()
-            return now
-        # Nothing written: a stale or repeated seq (harmless), or submitted meanwhile. End the
-        # transaction first so that SQLite's write lock is not held while we look.
-        db.session.rollback()
-    except Exception:
-        db.session.rollback()
-        raise
-    if db.session.scalar(sa.select(Attempt.submitted_at).where(Attempt.id == attempt_id)) is not None:
-        db.session.rollback()
-        raise ExamError("答卷已提交，不能再修改。", status=409, code="submitted")
-    db.session.rollback()
-    return now
-
-
 # ---------------------------------------------------------------- submit
 
 def submit_attempt(attempt_id: int, reason: str = "officer", now: datetime | None = None) -> Attempt:
@@ -356,8 +234,6 @@ def submit_attempt(attempt_id: int, reason: str = "officer", now: datetime | Non
     else:
         submitted_at = min(now, attempt.deadline)
     try:
-        if db.session.get_bind().dialect.name == "postgresql":
-            db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(ATTEMPT_LOCK_CLASS, attempt_id)))
         claimed = db.session.execute(
             sa.update(Attempt).where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None))
             .values(submitted_at=submitted_at, submit_reason=reason).execution_options(synchronize_session=False)
@@ -367,7 +243,10 @@ def submit_attempt(attempt_id: int, reason: str = "officer", now: datetime | Non
             db.session.refresh(attempt)
             return attempt
         exam = db.session.get(Exam, attempt.exam_id)
-        items = list(db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt_id)))
+        # Locking the items waits for saves in flight (they hold FOR SHARE on theirs) and makes
+        # later ones wait for this commit, then find their item graded (see "save" above).
+        items = list(db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt_id)
+                                        .with_for_update(key_share=True)))
         answers = dict(db.session.execute(sa.select(Answer.question_id, Answer.answer).where(
             Answer.attempt_id == attempt_id, Answer.saved_at <= cutoff)).all())
         result = grade_paper(

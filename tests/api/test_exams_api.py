@@ -5,9 +5,11 @@ import json
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 import time_machine
 
 from quizapp import timeutil
+from quizapp.auth.models import LoginSession
 from quizapp.exams import services
 from quizapp.exams.models import Exam
 from quizapp.extensions import db
@@ -68,7 +70,7 @@ def test_saving_answers_validates_shape_and_ownership(client, world):
     assert client.put(url, json={"answer": "B", "seq": 3}, headers=world["other"]).status_code == 403
     assert client.put(f"/api/v1/attempts/{attempt_id}/answers/999999", json={"answer": "B", "seq": 1},
                       headers=world["officer"]).status_code == 404
-    assert client.put(f"/api/v1/attempts/999999/answers/1", json={"answer": "B", "seq": 1},
+    assert client.put("/api/v1/attempts/999999/answers/1", json={"answer": "B", "seq": 1},
                       headers=world["officer"]).status_code == 404
     assert client.get(f"/api/v1/attempts/{attempt_id}", headers=world["other"]).status_code == 403
     assert client.post(f"/api/v1/attempts/{attempt_id}/submit", headers=world["other"]).status_code == 403
@@ -203,3 +205,7 @@ def test_a_revoked_token_cannot_save_and_the_page_saves_with_its_cookie_and_csrf
     assert browser.put(url, json={"answer": None, "seq": 2}).status_code == 400  # no CSRF header
     saved = browser.put(url, json={"answer": None, "seq": 2}, headers={"X-CSRFToken": token})
     assert saved.status_code == 200
+    # The cookie's login session is checked by the save itself: once revoked, no more saves.
+    db.session.execute(sa.update(LoginSession).values(revoked_at=timeutil.now()))
+    db.session.commit()
+    assert browser.put(url, json={"answer": None, "seq": 3}, headers={"X-CSRFToken": token}).status_code == 401

@@ -12,6 +12,7 @@ from quizapp.exams import services
 from quizapp.exams.errors import ExamError
 from quizapp.exams.models import Candidate, Draw
 from quizapp.extensions import db
+from quizapp.roster.models import Department
 from quizapp.notifications.models import Notification
 
 from ...exam_factories import exam_spec, make_bank, make_organiser
@@ -123,7 +124,7 @@ def test_replacing_an_absent_candidate_draws_another_from_the_same_department(ap
     services.draw_candidates(organiser, exam, 4, "equal", seed=7)
     absent = db.session.scalars(sa.select(Candidate).join(Candidate.department)
                                 .where(Candidate.exam_id == exam.id)
-                                .where(services.Department.path == "市公安局/刑侦大队")).first()
+                                .where(Department.path == "市公安局/刑侦大队")).first()
     substitute = services.replace_candidate(organiser, absent)
     assert substitute.department.path == "市公安局/刑侦大队"
     assert substitute.officer_id not in {absent.officer_id} and substitute.officer.active

@@ -16,7 +16,6 @@ import argparse
 import collections
 import sqlite3
 import subprocess
-import threading
 import time
 from pathlib import Path
 

@@ -39,7 +39,7 @@ from urllib.parse import quote
 VENV_BIN = Path(sys.executable).parent
 GUNICORN = shutil.which("gunicorn", path=str(VENV_BIN)) or "gunicorn"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
-SCHEMA = "bench_exams"
+SCHEMA = os.environ.get("BENCH_SCHEMA", "bench_exams")
 PASSWORD = "Bench2026!"
 
 
@@ -67,7 +67,7 @@ def bare_app():
     from sqlalchemy.dialects import postgresql, sqlite
 
     url = os.environ["BENCH_DATABASE_URL"]
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url)  # no pre-ping: the app pings only idle connections (quizapp._tune_engine)
     same_pragmas_as_the_app(engine)
     answers = sa.Table("exam_answers", sa.MetaData(), autoload_with=engine)
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
@@ -187,14 +187,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
+
+
 class Gunicorn:
-    """gunicorn -w 2 --threads 4 on loopback, the same command for both apps."""
+    """The production gunicorn config (deploy/gunicorn.conf.py) with 2 workers x 4 threads on
+    loopback and no access log: the same command for every app a benchmark compares."""
 
     def __init__(self, target: str, env: dict):
         self.port = free_port()
+        env = dict(env, GUNICORN_WORKERS="2", GUNICORN_THREADS="4", GUNICORN_BIND=f"127.0.0.1:{self.port}",
+                   GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
         self.process = subprocess.Popen(
-            [GUNICORN, "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{self.port}", "--pythonpath",
-             str(Path(__file__).parent), "--log-level", "warning", target],
+            [GUNICORN, "-c", str(DEPLOY_CONFIG), "--pythonpath", str(Path(__file__).parent), target],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # The port opens before the workers have imported the app: wait until requests are
         # answered quickly, as a server that has been up since before the exam would.
@@ -223,18 +228,26 @@ class Gunicorn:
 
 # ---------------------------------------------------------------- wrk
 
+WRK_THREADS = 4
+# Each wrk thread owns every WRK_THREADS-th save, as each phone owns its attempt, so the
+# seq of any one answer only grows (os.time() * 1000 + a per-thread counter), as a real
+# phone's does; stale seqs (a retry overtaken by a newer save) stay the rare case.
 LUA = """
 local saves = {%s}
+local threads = %d
 local counter = 0
-local offset = 0
+local slot = 0
 local prefix = "%s"
 local auth = %s
+local per_thread = math.floor(#saves / threads)
+local next_slot = 0
 function setup(thread)
-  thread:set("offset", math.random(1, #saves))
+  thread:set("slot", next_slot)
+  next_slot = next_slot + 1
 end
 request = function()
   counter = counter + 1
-  local s = saves[((offset + counter) %% #saves) + 1]
+  local s = saves[slot + threads * (counter %% per_thread) + 1]
   local headers = {["Content-Type"] = "application/json"}
   if auth then headers["Authorization"] = "Bearer " .. s[1] end
   local body = '{"answer": "' .. (counter %% 2 == 0 and "A" or "B") .. '", "seq": ' .. (os.time() * 1000 + counter) .. '}'
@@ -245,12 +258,12 @@ end
 
 def wrk_script(path: Path, saves, prefix: str, auth: bool) -> None:
     rows = ",".join(f'{{"{token}",{attempt},{question}}}' for token, attempt, question in saves)
-    path.write_text(LUA % (rows, prefix, "true" if auth else "false"))
+    path.write_text(LUA % (rows, WRK_THREADS, prefix, "true" if auth else "false"))
 
 
 def run_wrk(port: int, script: Path, duration: int, connections: int) -> dict:
     output = subprocess.run(
-        [WRK, "-t4", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "--latency", "-s", str(script),
+        [WRK, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "--latency", "-s", str(script),
          f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=duration + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     def percentile_ms(label):
@@ -298,6 +311,8 @@ def bench_save(args) -> None:
                   f"p99 (median of rounds) {statistics.median(r['p99_ms'] for r in results):7.1f} ms, "
                   f"worst {max(r['p99_ms'] for r in results):7.1f} ms  errors {sum(r['errors'] for r in results)}  "
                   f"({requests} requests)")
+            print(f"{'':24} {name:8} p99 per round: " + " ".join(f"{r['p99_ms']:.0f}" for r in results)
+                  + f" ms ({sum(r['p99_ms'] < 100 for r in results)} of {len(results)} under 100 ms)")
         per_round = ", ".join(f"{q['rps'] / b['rps']:.0%}" for q, b in zip(rounds["quizapp"], rounds["bare"]))
         print(f"{backend:24} ratio    {summary['quizapp'] / summary['bare']:.0%} of the bare endpoint "
               f"(per round: {per_round})")

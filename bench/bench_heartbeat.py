@@ -46,7 +46,7 @@ def bare_app():
     from sqlalchemy.dialects import postgresql, sqlite
 
     url = os.environ["BENCH_DATABASE_URL"]
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url)  # as the app: no pre-ping (quizapp._tune_engine pings idle ones only)
     same_pragmas_as_the_app(engine)
     states = sa.Table("study_heartbeat_states", sa.MetaData(), autoload_with=engine)
     insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert

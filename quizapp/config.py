@@ -73,6 +73,9 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": https,
         "SESSION_COOKIE_NAME": "quizapp_session",
+        # The login session's server-side row expires a fixed time after login, so
+        # re-signing the cookie on every request (every answer save) would buy nothing.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": _int("QUIZAPP_MAX_UPLOAD_MB", 20) * 1024 * 1024,
         "PASSWORD_HASH_METHOD": os.environ.get("QUIZAPP_PASSWORD_HASH", "scrypt"),
         "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(

@@ -205,6 +205,7 @@ def test_a_revoked_token_cannot_save_and_the_page_saves_with_its_cookie_and_csrf
     assert browser.put(url, json={"answer": None, "seq": 2}).status_code == 400  # no CSRF header
     saved = browser.put(url, json={"answer": None, "seq": 2}, headers={"X-CSRFToken": token})
     assert saved.status_code == 200
+    assert "Set-Cookie" not in saved.headers  # the session cookie is not re-signed on every save
     # The cookie's login session is checked by the save itself: once revoked, no more saves.
     db.session.execute(sa.update(LoginSession).values(revoked_at=timeutil.now()))
     db.session.commit()

@@ -57,8 +57,11 @@ def write_turn(bind):
 
 
 def _thread_lock(path: str) -> threading.RLock:
-    with _guard:
-        return _thread_locks.setdefault(path, threading.RLock())
+    lock = _thread_locks.get(path)  # the usual case, without taking the guard on every write
+    if lock is None:
+        with _guard:
+            lock = _thread_locks.setdefault(path, threading.RLock())
+    return lock
 
 
 def _lock_file(path: str) -> int | None:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, request, session
 from flask_login import current_user
 
 from ..extensions import login_manager
+from .services import token_digest
 
 
 def roles_required(*roles: str):
@@ -40,3 +41,16 @@ def login_required_any(view):
 
 organiser_required = roles_required("organiser", "admin")
 admin_required = roles_required("admin")
+
+
+def request_credential() -> tuple[str | None, tuple[str, int] | None]:
+    """The credential the request carries, not yet checked: (bearer token digest, None),
+    (None, (login session id, officer id)) from the cookie, or (None, None). For hot
+    endpoints that check it in their own query instead of loading the officer."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return token_digest(header[7:].strip()), None
+    officer_id, session_id = session.get("_user_id"), session.get("sid")
+    if not session_id or not str(officer_id or "").isdigit():
+        return None, None
+    return None, (session_id, int(officer_id))

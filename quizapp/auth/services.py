@@ -57,21 +57,27 @@ def end_session(session_id: str | None) -> None:
     db.session.commit()
 
 
+def live_session_clauses(session_id, officer_id, now) -> tuple:
+    """WHERE clauses for a live login session of an active officer (values or bind
+    parameters); the query joins Officer on LoginSession.officer_id."""
+    return (LoginSession.id == session_id, LoginSession.officer_id == officer_id,
+            LoginSession.revoked_at.is_(None), LoginSession.expires_at > now, Officer.active.is_(True))
+
+
+def live_token_clauses(token_hash, now) -> tuple:
+    """WHERE clauses for a live bearer token (by its SHA-256) of an active officer; the
+    query joins Officer on ApiToken.officer_id."""
+    return (ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now,
+            Officer.active.is_(True))
+
+
 def officer_for_session(officer_id: str, session_id: str | None) -> Officer | None:
     """The officer behind a live session cookie, in one query."""
     if not session_id or not str(officer_id).isdigit():
         return None
     return db.session.scalar(
-        sa.select(Officer)
-        .join(LoginSession, LoginSession.officer_id == Officer.id)
-        .where(
-            LoginSession.id == session_id,
-            LoginSession.officer_id == int(officer_id),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.expires_at > timeutil.now(),
-            Officer.active.is_(True),
-        )
-    )
+        sa.select(Officer).join(LoginSession, LoginSession.officer_id == Officer.id)
+        .where(*live_session_clauses(session_id, int(officer_id), timeutil.now())))
 
 
 def token_digest(token: str) -> str:
@@ -91,15 +97,8 @@ def issue_token(officer: Officer) -> tuple[str, datetime]:
 def officer_for_token(token: str) -> Officer | None:
     """The officer behind a live bearer token, in one query."""
     return db.session.scalar(
-        sa.select(Officer)
-        .join(ApiToken, ApiToken.officer_id == Officer.id)
-        .where(
-            ApiToken.token_hash == token_digest(token),
-            ApiToken.revoked_at.is_(None),
-            ApiToken.expires_at > timeutil.now(),
-            Officer.active.is_(True),
-        )
-    )
+        sa.select(Officer).join(ApiToken, ApiToken.officer_id == Officer.id)
+        .where(*live_token_clauses(token_digest(token), timeutil.now())))
 
 
 def revoke_token(token: str) -> bool:

@@ -4,15 +4,14 @@ from __future__ import annotations
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import g, jsonify, request, session
+from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from .. import timeutil
 from ..api.errors import ApiError
-from ..auth.access import login_required_any, organiser_required
-from ..auth.services import token_digest
+from ..auth.access import login_required_any, organiser_required, request_credential
 from ..extensions import db
 from ..roster.models import Department, Officer
 from . import presenters, services
@@ -145,15 +144,9 @@ def caller_required(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        header = request.headers.get("Authorization", "")
-        g.token_hash = g.login_session = None
-        if header.startswith("Bearer "):
-            g.token_hash = token_digest(header[7:].strip())
-        else:
-            officer_id, session_id = session.get("_user_id"), session.get("sid")
-            if not session_id or not str(officer_id or "").isdigit():
-                raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
-            g.login_session = (session_id, int(officer_id))
+        g.token_hash, g.login_session = request_credential()
+        if g.token_hash is None and g.login_session is None:
+            raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
         return view(*args, **kwargs)
 
     return wrapper

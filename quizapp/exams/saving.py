@@ -31,6 +31,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import timeutil
 from ..auth.models import ApiToken, LoginSession
+from ..auth.services import live_session_clauses, live_token_clauses
 from ..banks.types import QUESTION_TYPES, AnswerError
 from ..extensions import db
 from ..roster.models import Officer
@@ -144,13 +145,11 @@ def _caller_select(credential: str) -> sa.Select:
     now = sa.bindparam("now", type_=ApiToken.__table__.c.expires_at.type)
     if credential == "token":
         return (sa.select(ApiToken.officer_id).join(Officer, Officer.id == ApiToken.officer_id)
-                .where(ApiToken.token_hash == sa.bindparam("token_hash", type_=sa.String),
-                       ApiToken.revoked_at.is_(None), ApiToken.expires_at > now, Officer.active.is_(True)))
+                .where(*live_token_clauses(sa.bindparam("token_hash", type_=sa.String), now)))
     if credential == "session":
         return (sa.select(LoginSession.officer_id).join(Officer, Officer.id == LoginSession.officer_id)
-                .where(LoginSession.id == sa.bindparam("session_id", type_=sa.String),
-                       LoginSession.officer_id == sa.bindparam("session_officer_id", type_=sa.Integer),
-                       LoginSession.revoked_at.is_(None), LoginSession.expires_at > now, Officer.active.is_(True)))
+                .where(*live_session_clauses(sa.bindparam("session_id", type_=sa.String),
+                                             sa.bindparam("session_officer_id", type_=sa.Integer), now)))
     return sa.select(sa.bindparam("caller_officer_id", type_=sa.Integer))
 
 
@@ -227,10 +226,14 @@ def _load_paper(connection, statements: _Statements, params: dict) -> Paper | No
     if first is None or first.caller_id is None or first.caller_id != first.officer_id or first.submitted_at:
         return None
     paper = Paper(first.officer_id, first.deadline, first.paper_seed,
-                  {row.question_id: (row.type, "".join(o["key"] for o in row.options or ()))
-                   for row in rows if row.question_id is not None})
+                  {row.question_id: (row.type, _letters(row.options)) for row in rows if row.question_id is not None})
     PAPERS.put(params["attempt_id"], paper)
     return paper
+
+
+def _letters(options) -> str:
+    """A question's option letters as one string ("ABCD"; "" for judge and fill)."""
+    return "".join(option["key"] for option in options or ())
 
 
 def _stored_answer(shape: tuple[str, str], answer):
@@ -263,7 +266,7 @@ def _refusal(connection, statements: _Statements, params: dict, answer, paper: P
         return "deadline"
     if row.type is None:
         raise ExamError("这道题不在您的试卷中。", status=404, code="question_not_found")
-    _stored_answer((row.type, "".join(o["key"] for o in row.options or ())), answer)  # raises 422
+    _stored_answer((row.type, _letters(row.options)), answer)  # raises 422
     if paper is not None and paper.paper_seed != row.paper_seed:
         PAPERS.discard(params["attempt_id"])
         return "stale paper"

@@ -244,7 +244,7 @@ def submit_attempt(attempt_id: int, reason: str = "officer", now: datetime | Non
             return attempt
         exam = db.session.get(Exam, attempt.exam_id)
         # Locking the items waits for saves in flight (they hold FOR SHARE on theirs) and makes
-        # later ones wait for this commit, then find their item graded (see "save" above).
+        # later ones wait for this commit, then find their item graded (see saving.py).
         items = list(db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt_id)
                                         .with_for_update(key_share=True)))
         answers = dict(db.session.execute(sa.select(Answer.question_id, Answer.answer).where(

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import request, session
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -10,9 +9,9 @@ from marshmallow import Schema, ValidationError, fields, validates_schema
 
 from .. import timeutil
 from ..api.errors import ApiError
-from ..auth.access import login_required_any
+from ..auth.access import login_required_any, request_credential
 from ..auth.models import ApiToken, LoginSession
-from ..auth.services import token_digest
+from ..auth.services import live_session_clauses, live_token_clauses
 from ..extensions import db
 from ..roster.models import Officer
 from . import minutes
@@ -32,31 +31,26 @@ _STATE_COLUMNS = (_STATE.c.officer_id.label("has_state"), _STATE.c.last_beat_ms,
 _CALLER_BY_TOKEN = (
     sa.select(ApiToken.officer_id, *_STATE_COLUMNS).join(Officer, Officer.id == ApiToken.officer_id)
     .outerjoin(_STATE, _STATE.c.officer_id == ApiToken.officer_id)
-    .where(ApiToken.token_hash == sa.bindparam("digest"), ApiToken.revoked_at.is_(None),
-           ApiToken.expires_at > sa.bindparam("now"), Officer.active.is_(True))
+    .where(*live_token_clauses(sa.bindparam("digest"), sa.bindparam("now")))
 )
 _CALLER_BY_SESSION = (
     sa.select(LoginSession.officer_id, *_STATE_COLUMNS).join(Officer, Officer.id == LoginSession.officer_id)
     .outerjoin(_STATE, _STATE.c.officer_id == LoginSession.officer_id)
-    .where(LoginSession.id == sa.bindparam("sid"), LoginSession.officer_id == sa.bindparam("oid"),
-           LoginSession.revoked_at.is_(None), LoginSession.expires_at > sa.bindparam("now"),
-           Officer.active.is_(True))
+    .where(*live_session_clauses(sa.bindparam("sid"), sa.bindparam("oid"), sa.bindparam("now")))
 )
 
 
 def caller_with_state(connection):
     """(officer id, heartbeat state row or None) for the live officer behind the bearer
     token or session cookie, or None when nobody is logged in."""
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        row = connection.execute(_CALLER_BY_TOKEN, {"digest": token_digest(header[7:].strip()),
-                                                    "now": timeutil.now()}).first()
-    else:
-        officer_id, session_id = session.get("_user_id"), session.get("sid")
-        if not session_id or not str(officer_id or "").isdigit():
-            return None
-        row = connection.execute(_CALLER_BY_SESSION, {"sid": session_id, "oid": int(officer_id),
+    token_hash, login_session = request_credential()
+    if token_hash is not None:
+        row = connection.execute(_CALLER_BY_TOKEN, {"digest": token_hash, "now": timeutil.now()}).first()
+    elif login_session is not None:
+        row = connection.execute(_CALLER_BY_SESSION, {"sid": login_session[0], "oid": login_session[1],
                                                       "now": timeutil.now()}).first()
+    else:
+        return None
     if row is None:
         return None
     return row[0], (tuple(row[2:]) if row[1] is not None else None)

@@ -6,7 +6,9 @@ PostgreSQL schema.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -38,9 +40,14 @@ class IsolatedClient(FlaskClient):
                 g.__dict__.clear()
 
 
+# Several checkouts of the project may run the suite at once against the one
+# PostgreSQL server: each checkout's workers get schemas of their own.
+CHECKOUT = hashlib.sha1(str(Path(__file__).resolve().parent).encode()).hexdigest()[:8]
+
+
 def _postgres_settings(worker: str) -> dict:
     url = os.environ["TEST_DATABASE_URL"]
-    schema = f"test_{worker}"
+    schema = f"test_{CHECKOUT}_{worker}"
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

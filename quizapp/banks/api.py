@@ -1,4 +1,4 @@
-"""Banks over the API: the list anyone may practise on, and the admin import."""
+"""Banks over the API: the list anyone may practise on, the admin import and the health check."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -7,9 +7,12 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..api.errors import ApiError
-from ..auth.access import admin_required, login_required_any
-from . import services
-from .models import CATEGORIES
+from ..api.schemas import ErrorSchema
+from ..auth.access import admin_required, login_required_any, organiser_required
+from ..extensions import db
+from . import checkup, services
+from .health import SEVERITY_LABELS
+from .models import CATEGORIES, QuestionBank
 
 blp = Blueprint("api_banks", __name__, url_prefix="/api/v1/banks", description="Question banks (题库)")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -102,3 +105,53 @@ class BankImport(MethodView):
             message = "文件有错误，未导入任何题目。" if report.errors else "文件中没有题目。"
             raise ApiError(422, "invalid_file", message, errors=[e.as_dict() for e in report.errors])
         return report.as_dict()
+
+
+class HealthPairSchema(Schema):
+    questions = fields.List(fields.Integer(), required=True, metadata={"description": "two question ids"})
+    similarity = fields.Float(required=True, metadata={"description": "character-bigram Jaccard similarity, 0–1"})
+
+
+class HealthRowSchema(Schema):
+    label = fields.String(required=True)
+    value = fields.Raw(required=True, metadata={"description": "a count or a Chinese phrase"})
+
+
+class HealthFindingSchema(Schema):
+    code = fields.String(required=True, metadata={"description": (
+        "single_letters | longest_right | multiple_prefix | all_options_right | judge_balance | near_duplicates | "
+        "missing_explanations | missing_chapters | almost_all_wrong | discrimination_flags | almost_all_right | "
+        "chapter_coverage")})
+    severity = fields.String(required=True, metadata={"description": " | ".join(SEVERITY_LABELS)})
+    title = fields.String(required=True)
+    detail = fields.String(required=True, metadata={"description": "what was found, with the figures (Chinese)"})
+    why = fields.String(required=True, metadata={"description": "why it matters (Chinese)"})
+    questions = fields.List(fields.Integer(), required=True, metadata={"description": "ids of the questions concerned"})
+    pairs = fields.List(fields.Nested(HealthPairSchema), metadata={"description": "near_duplicates only"})
+    table = fields.List(fields.Nested(HealthRowSchema), metadata={"description": "figures behind the finding"})
+
+
+class HealthReportSchema(Schema):
+    questions = fields.Integer(required=True, metadata={"description": "active questions checked"})
+    by_type = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    exam_answers = fields.Integer(required=True, metadata={"description": "answers in exams sat that were counted"})
+    warnings = fields.Integer(required=True)
+    notices = fields.Integer(required=True)
+    findings = fields.List(fields.Nested(HealthFindingSchema), required=True,
+                           metadata={"description": "warnings first"})
+
+
+@blp.route("/<int:bank_id>/health")
+class BankHealth(MethodView):
+    @organiser_required
+    @blp.response(200, HealthReportSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
+    @blp.alt_response(403, schema=ErrorSchema, description="Organisers and admins only")
+    @blp.alt_response(404, schema=ErrorSchema, description="No such bank")
+    @blp.doc(security=SECURITY)
+    def get(self, bank_id: int):
+        """题库体检: what makes the bank guessable or weak, with the questions concerned (thresholds: README)."""
+        bank = db.session.get(QuestionBank, bank_id)
+        if bank is None:
+            raise ApiError(404, "not_found", "题库不存在。")
+        return checkup.bank_health(bank).as_dict()

@@ -1,7 +1,8 @@
-"""`quizapp import-bank` and `quizapp export-bank`."""
+"""`quizapp import-bank`, `quizapp export-bank` and `quizapp check-bank`."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -73,4 +74,63 @@ def export_bank_command(name: str, path: Path) -> None:
     click.echo(f"已导出题库“{bank.name}”到 {path}。")
 
 
-COMMANDS = [import_bank_command, export_bank_command]
+# Exit status of check-bank when it finds warnings (1 stays what every command means: an error).
+EXIT_WARNINGS = 3
+LISTED_QUESTIONS = 20
+
+
+def _echo_finding(finding, label) -> None:
+    click.echo(f"[{finding.severity_label}] {finding.title}：{finding.detail}")
+    click.echo(f"    为什么重要：{finding.why}")
+    for name, value in finding.table:
+        click.echo(f"    {name}：{value}")
+    if finding.pairs:
+        for first, second, similarity in finding.pairs[:LISTED_QUESTIONS]:
+            click.echo(f"    {label(first)} ↔ {label(second)}（相似度{round(similarity * 100)}%）")
+        if len(finding.pairs) > LISTED_QUESTIONS:
+            click.echo(f"    另有{len(finding.pairs) - LISTED_QUESTIONS}对未列出。")
+    elif finding.questions:
+        shown = "、".join(label(ref) for ref in finding.questions[:LISTED_QUESTIONS])
+        more = f"等{len(finding.questions)}题" if len(finding.questions) > LISTED_QUESTIONS else ""
+        click.echo(f"    涉及试题：{shown}{more}")
+
+
+@click.command("check-bank")
+@click.argument("name", required=False)
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Check a bank file (any import format) instead of a stored bank.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def check_bank_command(name, path, as_json) -> None:
+    """题库体检: list what makes a bank guessable or weak. Exit 3 when it finds warnings."""
+    import json
+
+    from .checkup import bank_health, file_health
+    from .formats import parse_file
+    from .services import find_bank
+
+    if bool(name) == bool(path):
+        fail("请给出题库名称，或用 --file 指定题库文件（二者选一）。")
+    if path:
+        parsed = parse_file(path.name, path.read_bytes())
+        if parsed.errors:
+            for error in parsed.errors:
+                click.echo(str(error), err=True)
+            fail(f"文件有{len(parsed.errors)}处错误，无法体检。")
+        report, title, label = file_health(parsed.questions), f"文件“{path.name}”", "第{}题".format
+    else:
+        bank = find_bank(name)
+        if bank is None:
+            fail(f"没有名为“{name}”的题库。")
+        report, title, label = bank_health(bank), f"题库“{bank.name}”", "#{}".format
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"{title}体检：{report.questions}题，{len(report.warnings)}项警告，{len(report.notices)}项提示。")
+        for finding in report.findings:
+            _echo_finding(finding, label)
+    if report.warnings:
+        sys.exit(EXIT_WARNINGS)
+
+
+COMMANDS = [import_bank_command, export_bank_command, check_bank_command]

@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import uploads
 from ..auth.access import admin_required, organiser_required
 from ..extensions import db
-from . import services, sources
+from . import checkup, services, sources
 from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
                     QuestionForm)
 from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS
@@ -97,11 +97,19 @@ def bank(bank_id: int):
     bank = _bank_or_404(bank_id)
     page = db.paginate(services.question_query(bank, _filter_from_args()), per_page=30, error_out=False)
     (summary,) = services.bank_summaries([bank])
-    return render_template("banks/bank.html", bank=bank, page=page, summary=summary,
+    return render_template("banks/bank.html", bank=bank, page=page, summary=summary, health=checkup.bank_health(bank),
                            chapters=services.bank_chapters(bank), documents=sources.cited_documents(bank),
                            type_labels=TYPE_LABELS, args=request.args,
                            bank_form=BankForm(obj=bank), action_form=ActionForm(), categories=CATEGORIES,
                            not_set=NOT_SET)
+
+
+@bp.route("/<int:bank_id>/health")
+@organiser_required
+def health(bank_id: int):
+    """题库体检: every finding with why it matters and the questions it concerns."""
+    bank = _bank_or_404(bank_id)
+    return render_template("banks/health.html", bank=bank, report=checkup.bank_health(bank))
 
 
 @bp.route("/<int:bank_id>/sources")

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from ..audit.services import record
+from ..banks.health import ExamItem
 from ..banks.models import Question, QuestionBank
 from ..exams.models import Attempt, Candidate, Exam, PaperItem
 from ..extensions import db
@@ -160,33 +161,50 @@ def display_department(path: str) -> str:
     return PATH_SEPARATOR.join(parts[1:]) if len(parts) > 1 else path
 
 
-def question_rows(exam: Exam) -> list[QuestionRow]:
-    """Per-question statistics over every submitted paper, as sums from one GROUP BY."""
+def _item_sums(condition, *group_by):
+    """Per-question sums over the submitted papers matching ``condition``: x = item score, y = rest of the test."""
     x = sa.func.coalesce(PaperItem.earned, 0.0)
     y = sa.func.coalesce(Attempt.score, 0.0) - x
-    grouped = (
-        sa.select(PaperItem.question_id.label("question_id"), sa.func.count().label("n"),
+    return (
+        sa.select(PaperItem.question_id.label("question_id"), *group_by, sa.func.count().label("n"),
                   sa.func.count(sa.case((PaperItem.correct.is_(True), 1))).label("correct"),
                   sa.func.sum(x).label("sx"), sa.func.sum(PaperItem.points).label("possible"),
                   sa.func.sum(y).label("sy"), sa.func.sum(x * x).label("sxx"), sa.func.sum(y * y).label("syy"),
                   sa.func.sum(x * y).label("sxy"), sa.func.max(PaperItem.stem).label("stem"),
                   sa.func.max(PaperItem.type).label("type"), sa.func.min(PaperItem.position).label("position"))
         .join(Attempt, Attempt.id == PaperItem.attempt_id)
-        .where(Attempt.exam_id == exam.id, Attempt.submitted_at.is_not(None))
-        .group_by(PaperItem.question_id).subquery("items")
+        .where(condition, Attempt.submitted_at.is_not(None))
+        .group_by(PaperItem.question_id, *group_by)
     )
+
+
+def _item_statistics(row) -> ItemStatistics:
+    return item_from_sums(row.n, row.correct, float(row.sx or 0), float(row.possible or 0), float(row.sx or 0),
+                          float(row.sy or 0), float(row.sxx or 0), float(row.syy or 0), float(row.sxy or 0))
+
+
+def question_rows(exam: Exam) -> list[QuestionRow]:
+    """Per-question statistics over every submitted paper, as sums from one GROUP BY."""
+    grouped = _item_sums(Attempt.exam_id == exam.id).subquery("items")
     rows = db.session.execute(
         sa.select(grouped, QuestionBank.name, QuestionBank.owner_id)
         .outerjoin(Question, Question.id == grouped.c.question_id)
         .outerjoin(QuestionBank, QuestionBank.id == Question.bank_id)
         .order_by(grouped.c.position, grouped.c.question_id)
     ).all()
-    result = []
-    for row in rows:
-        stats = item_from_sums(row.n, row.correct, float(row.sx or 0), float(row.possible or 0), float(row.sx or 0),
-                               float(row.sy or 0), float(row.sxx or 0), float(row.syy or 0), float(row.sxy or 0))
-        result.append(QuestionRow(row.question_id, row.stem, row.type, row.name, row.owner_id, stats))
-    return result
+    return [QuestionRow(row.question_id, row.stem, row.type, row.name, row.owner_id, _item_statistics(row))
+            for row in rows]
+
+
+def bank_exam_items(bank_id: int) -> list[ExamItem]:
+    """Each of a bank's questions' statistics in each exam sat (one GROUP BY), for the bank's health check."""
+    bank_questions = sa.select(Question.id).where(Question.bank_id == bank_id)
+    grouped = _item_sums(PaperItem.question_id.in_(bank_questions), Attempt.exam_id.label("exam_id")).subquery("items")
+    rows = db.session.execute(
+        sa.select(grouped, Exam.title).join(Exam, Exam.id == grouped.c.exam_id)
+        .order_by(grouped.c.question_id, grouped.c.exam_id)
+    ).all()
+    return [ExamItem(row.question_id, row.exam_id, row.title, _item_statistics(row)) for row in rows]
 
 
 def distribution(exam: Exam, bands: int = DISTRIBUTION_BANDS) -> list[Bin]:

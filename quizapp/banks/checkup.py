@@ -1,0 +1,31 @@
+"""The bank health check (题库体检) fed from the database: a bank's active questions and
+their statistics in the exams sat, handed to the pure ``health.check_bank``."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..extensions import db
+from .health import HealthQuestion, HealthReport, check_bank
+from .models import Question, QuestionBank
+
+
+def bank_questions(bank_id: int) -> list[HealthQuestion]:
+    """The bank's active questions as the check reads them (one query, no ORM objects)."""
+    rows = db.session.execute(
+        sa.select(Question.id, Question.type, Question.stem, Question.options, Question.answer,
+                  Question.explanation, Question.chapter)
+        .where(Question.bank_id == bank_id, Question.retired.is_(False)).order_by(Question.id))
+    return [HealthQuestion(row.id, row.type, row.stem, tuple(row.options or ()), row.answer, row.explanation or "",
+                           row.chapter or "") for row in rows]
+
+
+def bank_health(bank: QuestionBank) -> HealthReport:
+    """题库体检 of a stored bank, with what the exams sat so far say about its questions."""
+    from ..reports.services import bank_exam_items  # reports reads the banks' models: imported when used
+
+    return check_bank(bank_questions(bank.id), bank_exam_items(bank.id))
+
+
+def file_health(questions) -> HealthReport:
+    """题库体检 of the questions read from a file (before or without importing it): refs are their numbers."""
+    return check_bank(HealthQuestion.of(question, number) for number, question in enumerate(questions, start=1))

@@ -20,7 +20,7 @@ def _admin_home(user) -> dict:
 def init_app(app: Flask) -> None:
     """Register the banks area: pages, API, CLI commands and the demo step."""
     from .. import api, cli, uploads  # noqa: F401  (uploads registers its table)
-    from . import demo, models  # noqa: F401  (demo registers its step)
+    from . import demo, models, source_views  # noqa: F401  (demo registers its step; source_views adds pages to bp)
     from .api import blp as api_blp
     from .cli import COMMANDS
     from .views import bp

@@ -1,9 +1,9 @@
 """Bank forms: import, bank details, deletion and the type-aware question form."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from .models import CATEGORIES
 from .services import DUPLICATE_MODES, QuestionInput
@@ -48,6 +48,27 @@ class ActionForm(FlaskForm):
     """A bare CSRF-protected button."""
 
 
+class ChineseDateField(DateField):
+    """A date whose parse error is Chinese (WTForms' own message is English)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("日期应为“年-月-日”，如 2022-10-22。") from None
+
+
+class AmendmentForm(FlaskForm):
+    """Record that a cited document was amended."""
+
+    document = HiddenField(validators=[DataRequired("缺少文件名称")])
+    amended_on = ChineseDateField("修订日期", validators=[InputRequired("请填写修订日期")],
+                           render_kw={"max": "2100-12-31", "min": "1949-10-01"})
+    articles = TextAreaField("修改的条款（用顿号或换行分隔，如：第三条、第四十条、总纲；不填表示全文修订）",
+                             validators=[Optional(), Length(max=2000)])
+    note = TextAreaField("说明（可选，如修订的会议或文号）", validators=[Optional(), Length(max=1000)])
+
+
 class QuestionForm(FlaskForm):
     """One question; the sections shown depend on the type (banks.js), all are submitted."""
 
@@ -62,6 +83,8 @@ class QuestionForm(FlaskForm):
     tags = StringField("标签（逗号分隔）", validators=[Optional(), Length(max=500)])
     source_document = StringField("文件名称（不带书名号）", validators=[Optional(), Length(max=200)])
     source_article = StringField("条款", validators=[Optional(), Length(max=100)])
+    # Shown only on a question awaiting review (待复核).
+    reviewed = BooleanField("已按修订后的条文核对此题，保存后解除“待复核”", default=False)
 
     def option_names(self) -> list[str]:
         return [f"option_{k}" for k in OPTION_KEYS]

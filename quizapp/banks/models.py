@@ -1,9 +1,10 @@
 """Question banks and their questions."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timeutil
@@ -57,6 +58,8 @@ class Question(db.Model):
     source_document: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     source_article: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     retired: Mapped[bool] = mapped_column(default=False)
+    # 待复核: a document it cites was amended; out of new papers and practice until reviewed.
+    needs_review: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now, onupdate=timeutil.now)
 
@@ -77,7 +80,67 @@ class Question(db.Model):
 
         return QUESTION_TYPES[self.type]
 
+    @hybrid_property
+    def in_circulation(self) -> bool:
+        """Whether new exam papers and practice may use it: neither retired nor awaiting review."""
+        return not self.retired and not self.needs_review
+
+    @in_circulation.inplace.expression
+    @classmethod
+    def _in_circulation_expression(cls):
+        return sa.and_(cls.retired.is_(False), cls.needs_review.is_(False))
+
     @property
     def citation(self) -> str:
         """The source as people write it: 《中国共产党章程》第三条 ('' without one)."""
         return format_citation(self.source_document, self.source_article)
+
+
+class SourceAmendment(db.Model):
+    """A recorded amendment of a cited document: when, and which articles changed (none: the whole text)."""
+
+    __tablename__ = "source_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document: Mapped[str] = mapped_column(sa.String(200), index=True)
+    amended_on: Mapped[date] = mapped_column(sa.Date)
+    articles: Mapped[list] = mapped_column(sa.JSON, default=list)
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
+
+    recorded_by = relationship("Officer")
+
+    @property
+    def articles_text(self) -> str:
+        return "、".join(self.articles) if self.articles else "全文"
+
+
+REVIEW_OUTCOMES = {"kept": "保留", "edited": "已修改", "retired": "已停用"}
+
+
+class QuestionReview(db.Model):
+    """A question flagged 待复核 by an amendment, and how the review ended (outcome None: pending)."""
+
+    __tablename__ = "question_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    amendment_id: Mapped[int] = mapped_column(sa.ForeignKey("source_amendments.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str | None] = mapped_column(sa.String(10))
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id", ondelete="SET NULL"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
+
+    question: Mapped[Question] = relationship()
+    amendment: Mapped[SourceAmendment] = relationship()
+    reviewed_by = relationship("Officer")
+
+    __table_args__ = (
+        sa.UniqueConstraint("question_id", "amendment_id"),
+        sa.CheckConstraint("outcome is null or outcome in ('kept', 'edited', 'retired')", name="outcome"),
+    )
+
+    @property
+    def outcome_label(self) -> str:
+        return REVIEW_OUTCOMES.get(self.outcome or "", "待复核")

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from ..audit.services import record
 from ..extensions import db
+from .amendments import resolve_pending
 from .errors import QuestionInvalid
 from .formats import ParsedQuestion, build_question
 from .formats.common import InvalidQuestion, make_options
@@ -73,24 +74,32 @@ def create_question(actor, bank: QuestionBank, data: QuestionInput) -> Question:
     return question
 
 
-def update_question(actor, question: Question, data: QuestionInput) -> Question:
-    """Edit a question; exams already sat keep their own snapshot of it."""
+def update_question(actor, question: Question, data: QuestionInput, reviewed: bool = False) -> Question:
+    """Edit a question; exams already sat keep their own snapshot of it.
+
+    ``reviewed``: the editor checked it against the amended text, which closes its
+    pending reviews (待复核) as edited.
+    """
     parsed = _validated(data)
     key = stem_key(parsed.stem)
     _check_duplicate(question.bank, parsed, key, own_id=question.id)
     _apply(question, parsed, key)
     record(actor, "question.update", target=question, summary=f"修改题库“{question.bank.name}”的试题：{parsed.stem[:40]}")
+    if reviewed and question.needs_review:
+        resolve_pending(actor, question, "edited")
     db.session.commit()
     return question
 
 
 def set_retired(actor, question: Question, retired: bool) -> None:
-    """Retire a question (no longer drawn or practised) or restore it."""
+    """Retire a question (no longer drawn or practised) or restore it; retiring closes its pending reviews."""
     if question.retired == retired:
         return
     question.retired = retired
     record(actor, "question.retire" if retired else "question.restore", target=question,
            summary=f"{'停用' if retired else '恢复'}题库“{question.bank.name}”的试题：{question.stem[:40]}")
+    if retired and question.needs_review:
+        resolve_pending(actor, question, "retired")
     db.session.commit()
 
 
@@ -104,6 +113,7 @@ class QuestionFilter:
     text: str | None = None
     retired: bool | None = None
     document: str | None = None  # '' for the questions that cite no source
+    needs_review: bool | None = None
     article: str | None = None
 
 
@@ -118,6 +128,8 @@ def question_query(bank: QuestionBank, criteria: QuestionFilter):
         query = query.where(Question.difficulty == criteria.difficulty)
     if criteria.retired is not None:
         query = query.where(Question.retired.is_(criteria.retired))
+    if criteria.needs_review is not None:
+        query = query.where(Question.needs_review.is_(criteria.needs_review))
     if criteria.document is not None:
         query = query.where(Question.source_document == criteria.document)
     if criteria.article is not None:

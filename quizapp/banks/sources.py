@@ -24,6 +24,7 @@ class DocumentSources:
 
     document: str
     questions: int = 0
+    pending: int = 0  # questions awaiting review (待复核)
     articles: list[ArticleCount] = field(default_factory=list)
 
 
@@ -41,8 +42,9 @@ def bank_sources(bank: QuestionBank) -> tuple[list[DocumentSources], int]:
     """The documents the bank's active questions cite, by question count, and how many cite nothing."""
     documents: dict[str, DocumentSources] = {}
     uncited = 0
-    for document, article, count in db.session.execute(
-        sa.select(Question.source_document, Question.source_article, sa.func.count())
+    pending = sa.func.count(sa.case((Question.needs_review.is_(True), 1)))
+    for document, article, count, awaiting in db.session.execute(
+        sa.select(Question.source_document, Question.source_article, sa.func.count(), pending)
         .where(Question.bank_id == bank.id, Question.retired.is_(False))
         .group_by(Question.source_document, Question.source_article)
     ):
@@ -51,6 +53,7 @@ def bank_sources(bank: QuestionBank) -> tuple[list[DocumentSources], int]:
             continue
         entry = documents.setdefault(document, DocumentSources(document))
         entry.questions += count
+        entry.pending += awaiting
         entry.articles.append(ArticleCount(article, count))
     for entry in documents.values():
         entry.articles.sort(key=lambda a: _article_order(a.article))

@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import uploads
 from ..auth.access import admin_required, organiser_required
 from ..extensions import db
-from . import checkup, services, sources
+from . import amendments, checkup, services, sources
 from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
                     QuestionForm)
 from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS
@@ -26,7 +26,8 @@ UPLOAD_KIND = "bank"
 PREVIEW_ERRORS = 50
 
 
-def _bank_or_404(bank_id: int) -> QuestionBank:
+def bank_or_404(bank_id: int) -> QuestionBank:
+    """The bank, or 404."""
     bank = db.session.get(QuestionBank, bank_id)
     if bank is None:
         abort(404)
@@ -84,7 +85,8 @@ def _filter_from_args() -> services.QuestionFilter:
         chapter=_filter_arg(request.args.get("chapter")),
         difficulty=request.args.get("difficulty", type=int),
         text=(request.args.get("q") or "").strip() or None,
-        retired={"active": False, "retired": True}.get(status),
+        retired={"active": False, "retired": True, "review": False}.get(status),
+        needs_review=True if status == "review" else None,
         document=_filter_arg(request.args.get("document")),
         article=request.args.get("article") if "article" in request.args else None,
     )
@@ -94,10 +96,11 @@ def _filter_from_args() -> services.QuestionFilter:
 @organiser_required
 def bank(bank_id: int):
     """A bank's questions, filtered and paginated."""
-    bank = _bank_or_404(bank_id)
+    bank = bank_or_404(bank_id)
     page = db.paginate(services.question_query(bank, _filter_from_args()), per_page=30, error_out=False)
     (summary,) = services.bank_summaries([bank])
     return render_template("banks/bank.html", bank=bank, page=page, summary=summary, health=checkup.bank_health(bank),
+                           pending_reviews=amendments.pending_count(bank),
                            chapters=services.bank_chapters(bank), documents=sources.cited_documents(bank),
                            type_labels=TYPE_LABELS, args=request.args,
                            bank_form=BankForm(obj=bank), action_form=ActionForm(), categories=CATEGORIES,
@@ -108,25 +111,15 @@ def bank(bank_id: int):
 @organiser_required
 def health(bank_id: int):
     """题库体检: every finding with why it matters and the questions it concerns."""
-    bank = _bank_or_404(bank_id)
+    bank = bank_or_404(bank_id)
     return render_template("banks/health.html", bank=bank, report=checkup.bank_health(bank))
-
-
-@bp.route("/<int:bank_id>/sources")
-@organiser_required
-def bank_sources(bank_id: int):
-    """The bank's questions by source: each cited document with its articles and question counts."""
-    bank = _bank_or_404(bank_id)
-    documents, uncited = sources.bank_sources(bank)
-    return render_template("banks/sources.html", bank=bank, documents=documents, uncited=uncited,
-                           not_set=NOT_SET)
 
 
 @bp.route("/<int:bank_id>/edit", methods=["POST"])
 @admin_required
 def edit(bank_id: int):
     """Rename or recategorise a bank."""
-    bank = _bank_or_404(bank_id)
+    bank = bank_or_404(bank_id)
     form = BankForm()
     if form.validate_on_submit():
         try:
@@ -144,7 +137,7 @@ def edit(bank_id: int):
 @admin_required
 def delete(bank_id: int):
     """Confirm by typing the name, then delete (refused while an exam uses the bank)."""
-    bank = _bank_or_404(bank_id)
+    bank = bank_or_404(bank_id)
     form = DeleteBankForm()
     usage = services.bank_in_use(bank)
     if form.validate_on_submit():
@@ -166,7 +159,7 @@ def export(bank_id: int, fmt: str):
     """Download the bank as JSON or as an xlsx in the import template."""
     if fmt not in ("json", "xlsx"):
         abort(404)
-    bank = _bank_or_404(bank_id)
+    bank = bank_or_404(bank_id)
     data = services.export_bank(bank, fmt)
     return send_file(io.BytesIO(data), as_attachment=True, download_name=f"{bank.name}.{fmt}",
                      mimetype=XLSX_MIMETYPE if fmt == "xlsx" else "application/json")
@@ -188,9 +181,10 @@ def _options_from_request() -> list[str]:
 
 def _render_question_form(form: QuestionForm, bank: QuestionBank, question: Question | None, options: list[str],
                           option_error: str | None = None, answer_error: str | None = None, status: int = 200):
+    pending = amendments.pending_amendments(question) if question is not None and question.needs_review else []
     return render_template("banks/question_form.html", form=form, bank=bank, question=question, options=options,
                            option_keys=OPTION_KEYS, option_error=option_error, answer_error=answer_error,
-                           action_form=ActionForm()), status
+                           action_form=ActionForm(), pending_amendments=pending), status
 
 
 def _save_question(form: QuestionForm, bank: QuestionBank, question: Question | None):
@@ -202,8 +196,9 @@ def _save_question(form: QuestionForm, bank: QuestionBank, question: Question | 
             saved = services.create_question(current_user, bank, form.to_input(options))
             flash("试题已添加。", "success")
         else:
-            saved = services.update_question(current_user, question, form.to_input(options))
-            flash("试题已保存。", "success")
+            reviewed = question.needs_review and bool(form.reviewed.data)
+            saved = services.update_question(current_user, question, form.to_input(options), reviewed=reviewed)
+            flash("试题已保存，已解除待复核。" if reviewed else "试题已保存。", "success")
     except services.QuestionInvalid as error:
         db.session.rollback()
         field = COLUMN_FIELDS.get(error.column)
@@ -215,15 +210,22 @@ def _save_question(form: QuestionForm, bank: QuestionBank, question: Question | 
         return _render_question_form(form, bank, question, options, answer_error=str(error), status=422)
     if request.form.get("then") == "another":
         return redirect(url_for("banks.new_question", bank_id=bank.id))
+    if _local_next(request.args.get("next")):
+        return redirect(request.args["next"])
     return redirect(url_for("banks.bank", bank_id=saved.bank_id, **({"page": request.args["page"]}
                                                                     if "page" in request.args else {})))
+
+
+def _local_next(target: str | None) -> bool:
+    """Whether a 'next' address is one of the bank pages (never an open redirect)."""
+    return bool(target) and target.startswith("/admin/banks/") and "//" not in target
 
 
 @bp.route("/<int:bank_id>/questions/new", methods=["GET", "POST"])
 @admin_required
 def new_question(bank_id: int):
     """Add a question to a bank."""
-    bank = _bank_or_404(bank_id)
+    bank = bank_or_404(bank_id)
     form = QuestionForm()
     if request.method == "GET":
         form.type.data = request.args.get("type") if request.args.get("type") in TYPE_LABELS else "single"
@@ -246,6 +248,7 @@ def edit_question(question_id: int):
         else:
             form.blanks.data = "\n".join("/".join(blank) for blank in question.answer)
         options = [o["text"] for o in question.options] or [""] * 4
+        form.reviewed.data = request.args.get("review") == "1"
         return _render_question_form(form, question.bank, question, options)
     return _save_question(QuestionForm(), question.bank, question)
 
@@ -259,7 +262,7 @@ def retire_question(question_id: int, change: str):
         abort(400)
     services.set_retired(current_user, question, change == "retire")
     flash("试题已停用，不再出现在练习和新考试中。" if change == "retire" else "试题已恢复。", "success")
-    return redirect(request.form.get("next") if (request.form.get("next") or "").startswith("/admin/banks/")
+    return redirect(request.form.get("next") if _local_next(request.form.get("next"))
                     else url_for("banks.bank", bank_id=question.bank_id))
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from .. import signals, timeutil
 from ..audit.services import record, register_actions
+from ..banks.amendments import held_for_review
 from ..banks.models import Question, QuestionBank
 from ..banks.types import QUESTION_TYPES, TYPE_LABELS
 from ..extensions import db
@@ -96,7 +97,7 @@ def _resolve_bank(bank) -> QuestionBank:
 
 def _available(bank_id: int, qtype: str, chapter: str | None) -> int:
     query = sa.select(sa.func.count()).select_from(Question).where(
-        Question.bank_id == bank_id, Question.type == qtype, Question.retired.is_(False))
+        Question.bank_id == bank_id, Question.type == qtype, Question.in_circulation)
     if chapter:
         query = query.where(Question.chapter == chapter)
     return db.session.scalar(query) or 0
@@ -163,6 +164,9 @@ def _fixed_rows(spec: ExamSpec) -> list[ExamQuestion]:
     missing = [i for i in ids if i not in found]
     if missing:
         raise ExamError(f"题目不存在或已停用：{', '.join(map(str, missing[:10]))}。")
+    held = sorted(held_for_review(ids))
+    if held:
+        raise ExamError(f"题目待复核（所依据的条文已修订，复核前不能组卷）：{', '.join(map(str, held[:10]))}。")
     return [ExamQuestion(question_id=qid, position=n, points=float(spec.question_points))
             for n, qid in enumerate(ids, start=1)]
 

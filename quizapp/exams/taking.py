@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from .. import signals, timeutil
+from ..banks.amendments import held_for_review
 from ..banks.models import Question
 from ..banks.types import QUESTION_TYPES
 from ..extensions import db
@@ -84,7 +85,7 @@ def _rule_pool(rule, fresh: bool = False) -> list[int]:
     if cached and not fresh and time.monotonic() - cached[0] < POOL_SECONDS:
         return cached[1]
     query = sa.select(Question.id).where(Question.bank_id == rule.bank_id, Question.type == rule.type,
-                                         Question.retired.is_(False))
+                                         Question.in_circulation)
     if rule.chapter:
         query = query.where(Question.chapter == rule.chapter)
     pool = sorted(db.session.scalars(query))
@@ -97,7 +98,10 @@ def _rule_pool(rule, fresh: bool = False) -> list[int]:
 def _pick_questions(exam: Exam, rng: random.Random, fresh: bool = False) -> list[tuple[int, float]]:
     """(question id, raw points) for a new paper, in the order shown."""
     if not exam.rules_rows and exam.fixed_rows:
-        picked = [(row.question_id, row.points) for row in exam.fixed_rows]
+        held = held_for_review(row.question_id for row in exam.fixed_rows)  # 待复核: left out until reviewed
+        picked = [(row.question_id, row.points) for row in exam.fixed_rows if row.question_id not in held]
+        if not picked:
+            raise ExamError("题库中的题目已不足以组卷，请联系考试组织者。", status=409, code="not_enough_questions")
         if exam.shuffle_questions:
             rng.shuffle(picked)
         return picked
@@ -124,10 +128,10 @@ def build_paper(exam: Exam, seed: int) -> list[dict]:
         questions = {q.id: q for q in db.session.execute(
             sa.select(Question.id, Question.type, Question.stem, Question.options, Question.answer,
                       Question.explanation).where(Question.id.in_([p[0] for p in picked]),
-                                                  Question.retired.is_(False)))}
+                                                  Question.in_circulation))}
         if len(questions) == len(picked):
             break
-        # A cached pool named a question deleted or retired since: draw again from fresh pools.
+        # A cached pool named a question deleted, retired or flagged 待复核 since: draw again from fresh pools.
     else:
         raise ExamError("题库中的题目已不足以组卷，请联系考试组织者。", status=409, code="not_enough_questions")
     points = scale_points([p[1] for p in picked], exam.total_points)

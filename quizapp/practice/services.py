@@ -74,8 +74,12 @@ class BankProgress(ChapterProgress):
 # ---------------------------------------------------------------- questions
 
 def active_questions(bank_id: int, chapter: str | None = None):
-    """Questions of a bank that may be served: never retired ones."""
-    query = sa.select(Question).where(Question.bank_id == bank_id, Question.retired.is_(False))
+    """Questions of a bank that may be served: in circulation (neither retired nor awaiting review, 待复核).
+
+    A question awaiting review may state a provision as it was before an amendment;
+    practice would teach the old text, so it waits, like new exam papers, until reviewed.
+    """
+    query = sa.select(Question).where(Question.bank_id == bank_id, Question.in_circulation)
     if chapter:
         query = query.where(Question.chapter == chapter)
     return query
@@ -102,13 +106,13 @@ def practice_banks(officer_id: int) -> list[dict]:
     answered = (
         sa.select(PracticeState.bank_id, sa.func.count().label("answered"))
         .join(Question, Question.id == PracticeState.question_id)
-        .where(PracticeState.officer_id == officer_id, PracticeState.attempts > 0, Question.retired.is_(False))
+        .where(PracticeState.officer_id == officer_id, PracticeState.attempts > 0, Question.in_circulation)
         .group_by(PracticeState.bank_id)
         .subquery()
     )
     rows = db.session.execute(
         sa.select(QuestionBank, sa.func.count(Question.id), sa.func.coalesce(sa.func.max(answered.c.answered), 0))
-        .join(Question, sa.and_(Question.bank_id == QuestionBank.id, Question.retired.is_(False)))
+        .join(Question, sa.and_(Question.bank_id == QuestionBank.id, Question.in_circulation))
         .outerjoin(answered, answered.c.bank_id == QuestionBank.id)
         .group_by(QuestionBank.id)
         .order_by(QuestionBank.category, QuestionBank.name)
@@ -120,7 +124,7 @@ def chapters(bank_id: int) -> list[tuple[str, int]]:
     """The bank's chapters with their active question counts, in first-seen order."""
     rows = db.session.execute(
         sa.select(Question.chapter, sa.func.count(), sa.func.min(Question.id))
-        .where(Question.bank_id == bank_id, Question.retired.is_(False))
+        .where(Question.bank_id == bank_id, Question.in_circulation)
         .group_by(Question.chapter)
         .order_by(sa.func.min(Question.id))
     ).all()
@@ -346,7 +350,7 @@ def bank_progress(officer_id: int, bank_id: int) -> BankProgress:
         )
         .outerjoin(PracticeState, sa.and_(PracticeState.question_id == Question.id,
                                           PracticeState.officer_id == officer_id))
-        .where(Question.bank_id == bank_id, Question.retired.is_(False))
+        .where(Question.bank_id == bank_id, Question.in_circulation)
         .group_by(Question.chapter)
         .order_by(sa.func.min(Question.id))
     ).all()

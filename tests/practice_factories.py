@@ -30,3 +30,23 @@ def make_practice_bank(name: str = "党章练习题库", chapters: dict[str, lis
 
 def questions_of(bank: QuestionBank) -> list[Question]:
     return sorted(bank.questions, key=lambda q: q.id)
+
+
+def right_for(officer_id: int, question: Question):
+    """The right answer as this officer sends it: choice options are shuffled per officer."""
+    from quizapp.practice.presenting import for_officer
+
+    view = for_officer(officer_id, question)
+    return view.key if question.type in ("single", "multiple") else RIGHT[question.type]
+
+
+def wrong_for(officer_id: int, question: Question):
+    """A wrong answer in this officer's letters."""
+    from quizapp.practice.presenting import for_officer
+
+    view = for_officer(officer_id, question)
+    if question.type == "single":
+        return next(o["key"] for o in view.options if o["key"] != view.key)
+    if question.type == "multiple":
+        return [next(o["key"] for o in view.options if o["key"] not in view.key)]
+    return WRONG[question.type]

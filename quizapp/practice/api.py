@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from ..auth.access import login_required_any
 from . import services
+from .presenting import for_officer
 
 blp = Blueprint("api_practice", __name__, url_prefix="/api/v1", description="Practice (练习)")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -28,7 +29,9 @@ class PracticeQuestionSchema(Schema):
     id = fields.Integer(required=True)
     type = fields.String(required=True, metadata={"description": "single | multiple | judge | fill"})
     stem = fields.String(required=True)
-    options = fields.List(fields.Nested(PracticeOptionSchema), required=True)
+    options = fields.List(fields.Nested(PracticeOptionSchema), required=True, metadata={
+        "description": "choice options in this officer's own order, relabelled A, B, …: the same every time he "
+                       "meets the question; answer in these letters"})
     blanks = fields.Integer(metadata={"description": "number of blanks (fill questions)"})
     chapter = fields.String()
     favourite = fields.Boolean()
@@ -46,15 +49,18 @@ class NextQuestionSchema(Schema):
 class AnswerRequestSchema(Schema):
     question_id = fields.Integer(required=True)
     answer = fields.Raw(required=True, allow_none=True,
-                        metadata={"description": '"B", ["A","D"], true/false, or ["blank 1", "blank 2"]'})
+                        metadata={"description": '"B", ["A","D"] (in the letters served to this officer), true/false, '
+                                                 'or ["blank 1", "blank 2"]'})
     mode = fields.String(load_default="sequential", validate=validate.OneOf(list(services.MODES)))
     chapter = fields.String(load_default=None)
 
 
 class FeedbackSchema(Schema):
     correct = fields.Boolean(required=True)
-    answer = fields.Raw(required=True, metadata={"description": "the key, in the export shape"})
-    answer_text = fields.String(metadata={"description": "the key as a person reads it"})
+    answer = fields.Raw(required=True, metadata={
+        "description": "the key, in the export shape and in the letters served to this officer"})
+    answer_text = fields.String(metadata={
+        "description": "the key as a person reads it: for choice questions the letters with the options' texts"})
     explanation = fields.String(required=True)
     in_wrong_book = fields.Boolean()
 
@@ -69,7 +75,7 @@ def fill_blanks(question) -> int:
 
 
 def question_json(question, favourite: bool | None = None) -> dict:
-    """A question as served for practice: never its answer."""
+    """A question as served for practice (a PracticeQuestion: options in the officer's order): never its answer."""
     data = {"id": question.id, "type": question.type, "stem": question.stem,
             "options": [{"key": o["key"], "text": o["text"]} for o in (question.options or [])],
             "chapter": question.chapter or ""}
@@ -95,7 +101,8 @@ class NextQuestion(MethodView):
         if served is None:
             return {"bank_id": bank_id, "mode": args["mode"], "question": None, "position": 0, "total": 0}
         favourite = services.is_favourite(current_user.id, served.question.id)
-        return {"bank_id": bank_id, "mode": args["mode"], "question": question_json(served.question, favourite),
+        view = for_officer(current_user.id, served.question)
+        return {"bank_id": bank_id, "mode": args["mode"], "question": question_json(view, favourite),
                 "position": served.position, "total": served.total}
 
 
@@ -112,8 +119,9 @@ class PracticeAnswers(MethodView):
         """Answer a practice question: immediate feedback with the key and the explanation."""
         feedback = services.record_answer(current_user.id, body["question_id"], body["answer"],
                                           body["mode"], body["chapter"])
-        return {"correct": feedback.correct, "answer": feedback.key, "answer_text": feedback.key_text,
-                "explanation": feedback.explanation, "in_wrong_book": feedback.in_wrong_book}
+        view = feedback.view
+        return {"correct": feedback.correct, "answer": view.key, "answer_text": view.key_text,
+                "explanation": view.explanation, "in_wrong_book": feedback.in_wrong_book}
 
 
 @blp.route("/practice/questions/<int:question_id>/favourite")

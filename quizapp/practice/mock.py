@@ -1,5 +1,6 @@
 """Mock exams (模拟考试): a timed random paper from one bank, graded through the type
-registry like a real exam, and recorded apart from real exams. Each write commits once."""
+registry like a real exam, and recorded apart from real exams. Each write commits once.
+Options appear in the officer's own order, as in practice; answers are kept in the questions' letters."""
 from __future__ import annotations
 
 import random
@@ -12,6 +13,7 @@ from ..banks.models import Question
 from ..banks.types import QUESTION_TYPES, AnswerError
 from ..extensions import db
 from .models import MockExam
+from .presenting import PracticeQuestion, for_officer
 from .services import PracticeError, active_questions, get_bank
 
 MOCK_DEFAULT_COUNT = 20
@@ -58,21 +60,31 @@ def mock_questions(mock: MockExam) -> list[Question]:
     return [by_id[i] for i in mock.question_ids if i in by_id]
 
 
+def mock_views(mock: MockExam) -> list[PracticeQuestion]:
+    """The paper's questions as its officer sees them: options in his own order, as in practice."""
+    return [for_officer(mock.officer_id, question) for question in mock_questions(mock)]
+
+
 def submit_mock(officer_id: int, mock_id: int, answers: dict) -> MockExam:
-    """Grade a mock paper through the type registry; late papers count nothing. Idempotent. Commits."""
+    """Grade a mock paper through the type registry; late papers count nothing. Idempotent. Commits.
+
+    ``answers`` are in the letters the officer saw; they are kept in the questions' own letters.
+    """
     mock = get_mock(officer_id, mock_id)
     if mock.finished:
         return mock
     moment = timeutil.now()
     late = moment > mock.deadline + timedelta(seconds=MOCK_GRACE_SECONDS)
     kept, results, score = {}, {}, 0.0
-    for question in mock_questions(mock):
+    for view in mock_views(mock):
+        question = view.question
         raw = None if late else answers.get(str(question.id), answers.get(question.id))
         qtype = QUESTION_TYPES[question.type]
         try:
             answer = qtype.parse_answer(raw, question.options or []) if raw not in (None, "", []) else None
         except AnswerError:
             answer = None
+        answer = view.original_answer(answer)
         if answer is None or qtype.is_blank(answer):
             grade_score, correct = 0.0, False
         else:

@@ -1,5 +1,9 @@
 """Practice use cases: serving the next question, answering, the wrong-answer book,
-favourites, progress and mock exams. Plain functions; each write commits once."""
+favourites, progress and mock exams. Plain functions; each write commits once.
+
+Choice options are shuffled per officer (presenting.py): answers arrive in the
+letters the officer saw and are stored and graded in the question's own letters.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -13,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..upsert import insert_ignore
 from .models import PracticeAnswer, PracticeCursor, PracticeState
+from .presenting import PracticeQuestion, for_officer
 
 MODES = {"sequential": "顺序练习", "random": "随机练习", "wrong": "错题本", "favourites": "我的收藏"}
 # A question leaves the wrong-answer book after this many right answers in a row.
@@ -37,17 +42,23 @@ class Served:
 
 @dataclass
 class Feedback:
-    """What an officer learns right after answering."""
+    """What an officer learns right after answering, in the letters he saw (options are shuffled per officer)."""
 
     answer_id: int
-    question: Question
+    view: PracticeQuestion
     given: object
     correct: bool
-    key: object
-    key_text: str
-    explanation: str
     in_wrong_book: bool
     favourite: bool
+
+    @property
+    def question(self) -> Question:
+        return self.view.question
+
+    @property
+    def marks(self) -> dict:
+        """How the options show: the right ones green, a wrong choice red."""
+        return self.view.marks(self.given)
 
 
 @dataclass
@@ -257,7 +268,9 @@ def record_answer(officer_id: int, question_id: int, raw_answer, mode: str = "se
     from ..points.services import award_practice_answer
 
     question = get_active_question(question_id)
-    answer = parse_answer(question, raw_answer)
+    view = for_officer(officer_id, question)
+    given = parse_answer(question, raw_answer)  # in the letters the officer saw
+    answer = view.original_answer(given)
     qtype = QUESTION_TYPES[question.type]
     correct = qtype.grade(question.answer, answer, 1.0).correct
     moment = timeutil.now()
@@ -273,11 +286,8 @@ def record_answer(officer_id: int, question_id: int, raw_answer, mode: str = "se
         db.session.flush()
         if correct:
             award_practice_answer(officer_id, row.id, moment)
-        feedback = Feedback(
-            answer_id=row.id, question=question, given=answer, correct=correct, key=question.answer,
-            key_text=qtype.describe_key(question.answer), explanation=question.explanation or "",
-            in_wrong_book=state.in_wrong_book, favourite=state.favourite,
-        )
+        feedback = Feedback(answer_id=row.id, view=view, given=given, correct=correct,
+                            in_wrong_book=state.in_wrong_book, favourite=state.favourite)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -304,12 +314,9 @@ def feedback_for(officer_id: int, answer_id: int) -> Feedback:
         raise PracticeError(404, "not_found", "答题记录不存在。")
     question = row.question
     state = db.session.get(PracticeState, (officer_id, question.id))
-    qtype = QUESTION_TYPES[question.type]
-    return Feedback(
-        answer_id=row.id, question=question, given=row.answer, correct=row.correct, key=question.answer,
-        key_text=qtype.describe_key(question.answer), explanation=question.explanation or "",
-        in_wrong_book=bool(state and state.in_wrong_book), favourite=bool(state and state.favourite),
-    )
+    view = for_officer(officer_id, question)
+    return Feedback(answer_id=row.id, view=view, given=view.shown_answer(row.answer), correct=row.correct,
+                    in_wrong_book=bool(state and state.in_wrong_book), favourite=bool(state and state.favourite))
 
 
 def set_favourite(officer_id: int, question_id: int, favourite: bool) -> bool:

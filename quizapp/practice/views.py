@@ -10,6 +10,7 @@ from .. import timeutil
 from ..banks.models import Question
 from . import mock as mock_exams
 from . import services
+from .presenting import for_officer
 
 bp = Blueprint("practice", __name__, url_prefix="/practice")
 
@@ -93,8 +94,9 @@ def practise(bank_id: int):
     else:
         served = services.next_question(current_user.id, bank_id, mode, chapter)
     favourite = served is not None and services.is_favourite(current_user.id, served.question.id)
-    return render_template("practice/question.html", bank=bank, served=served, mode=mode, chapter=chapter,
-                           mode_label=services.MODES[mode], favourite=favourite)
+    view = for_officer(current_user.id, served.question) if served is not None else None
+    return render_template("practice/question.html", bank=bank, served=served, view=view, mode=mode,
+                           chapter=chapter, mode_label=services.MODES[mode], favourite=favourite)
 
 
 @bp.route("/feedback/<int:answer_id>")
@@ -124,9 +126,9 @@ def memorise(bank_id: int):
     bank = _or_abort(services.get_bank, bank_id)
     chapter = request.args.get("chapter") or None
     served = services.memorise_question(bank_id, request.args.get("pos", 1, type=int), chapter)
-    key_text = served.question.qtype.describe_key(served.question.answer) if served else ""
+    view = for_officer(current_user.id, served.question) if served is not None else None
     favourite = served is not None and services.is_favourite(current_user.id, served.question.id)
-    return render_template("practice/memorise.html", bank=bank, served=served, chapter=chapter, key_text=key_text,
+    return render_template("practice/memorise.html", bank=bank, served=served, view=view, chapter=chapter,
                            favourite=favourite)
 
 
@@ -151,7 +153,7 @@ def start_mock(bank_id: int):
 def mock(mock_id: int):
     """The mock paper with its timer; after submitting, the graded result."""
     mock = _or_abort(mock_exams.get_mock, current_user.id, mock_id)
-    questions = mock_exams.mock_questions(mock)
+    questions = mock_exams.mock_views(mock)
     if request.method == "POST" and not mock.finished:
         answers = {}
         for question in questions:

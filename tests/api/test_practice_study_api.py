@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 
 from quizapp.extensions import db
-from tests.factories import api_token, csrf_token, login, make_officer
-from tests.practice_factories import RIGHT, WRONG, make_practice_bank, questions_of
+from tests.factories import api_token, csrf_token, get_officer, login, make_officer
+from tests.practice_factories import WRONG, make_practice_bank, questions_of, right_for
 
 
 def setup(client, badge="350001"):
@@ -21,10 +21,14 @@ def test_next_question_never_contains_the_answer_and_sequential_resumes(client):
     body = client.get(f"/api/v1/banks/{bank.id}/next?mode=sequential", headers=headers).get_json()
     assert body["question"]["id"] == qs[0].id and body["position"] == 1 and body["total"] == 5
     assert "answer" not in body["question"] and "explanation" not in body["question"]
-    response = client.post("/api/v1/practice/answers", headers=headers,
-                           json={"question_id": qs[0].id, "answer": RIGHT["single"]})
+    # Options come in this officer's own order, relabelled; he answers in those letters.
+    served = {o["key"]: o["text"] for o in body["question"]["options"]}
+    assert sorted(served.values()) == ["选项A", "选项B", "选项C", "选项D"]
+    key = next(letter for letter, text in served.items() if text == "选项B")
+    assert key == right_for(get_officer("350001").id, qs[0])
+    response = client.post("/api/v1/practice/answers", headers=headers, json={"question_id": qs[0].id, "answer": key})
     assert response.status_code == 200
-    assert response.get_json() == {"correct": True, "answer": "B", "answer_text": "B",
+    assert response.get_json() == {"correct": True, "answer": key, "answer_text": f"{key}. 选项B",
                                    "explanation": "第1题的解析", "in_wrong_book": False}
     body = client.get(f"/api/v1/banks/{bank.id}/next", headers=headers).get_json()
     assert body["question"]["id"] == qs[1].id and body["question"]["type"] == "multiple"

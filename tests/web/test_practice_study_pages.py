@@ -12,7 +12,7 @@ from quizapp.practice.models import MockExam
 from quizapp.site_settings import get_setting
 from quizapp.study.models import StudyMaterial
 from tests.factories import csrf_token, login, make_officer
-from tests.practice_factories import make_practice_bank, questions_of
+from tests.practice_factories import make_practice_bank, questions_of, right_for, wrong_for
 
 
 def officer_client(client, badge="360001", role="officer"):
@@ -22,7 +22,7 @@ def officer_client(client, badge="360001", role="officer"):
 
 
 def test_practice_flow_bank_mode_question_feedback_next(client):
-    officer_client(client)
+    officer = officer_client(client)
     bank = make_practice_bank()
     qs = questions_of(bank)
     assert "党章练习题库" in client.get("/practice/").get_data(as_text=True)
@@ -32,16 +32,17 @@ def test_practice_flow_bank_mode_question_feedback_next(client):
     assert 'type="radio" name="answer" value="B"' in question and "第 1 / 5 题" in question
     token = csrf_token(client, f"/practice/banks/{bank.id}")
     response = client.post(f"/practice/banks/{bank.id}/practise", data={
-        "csrf_token": token, "question_id": qs[0].id, "mode": "sequential", "answer": "A"})
+        "csrf_token": token, "question_id": qs[0].id, "mode": "sequential", "answer": wrong_for(officer.id, qs[0])})
     assert response.status_code == 302
     feedback = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "回答错误" in feedback and "正确答案：" in feedback and "第1题的解析" in feedback
-    assert "下一题" in feedback
+    assert "回答错误" in feedback and f"正确答案：</strong><span class=\"key\">{right_for(officer.id, qs[0])}. 选项B" in feedback
+    assert "第1题的解析" in feedback and "下一题" in feedback
+    assert feedback.count("✔ 正确答案") == 1 and feedback.count("✘ 你的选择") == 1
     # Multiple choice as checkboxes, then the judge question offers 正确 / 错误.
     second = client.get(f"/practice/banks/{bank.id}/practise?mode=sequential").get_data(as_text=True)
     assert 'type="checkbox" name="answer" value="C"' in second
     response = client.post(f"/practice/banks/{bank.id}/practise", data={
-        "csrf_token": token, "question_id": qs[1].id, "mode": "sequential", "answer": ["A", "C"]})
+        "csrf_token": token, "question_id": qs[1].id, "mode": "sequential", "answer": right_for(officer.id, qs[1])})
     assert "回答正确" in client.get(response.headers["Location"]).get_data(as_text=True)
     judge = client.get(f"/practice/banks/{bank.id}/practise?mode=sequential").get_data(as_text=True)
     assert "正确</label>" in judge and "错误</label>" in judge
@@ -79,7 +80,7 @@ def test_mock_exam_pages_time_and_grade_a_paper(client):
     paper = client.get(start.headers["Location"]).get_data(as_text=True)
     assert "剩余时间" in paper and "data-remaining=" in paper
     assert db.session.scalar(sa.select(MockExam.officer_id)) == officer.id
-    answers = {f"q{q.id}": ("B" if q.type == "single" else "false") for q in questions_of(bank)}
+    answers = {f"q{q.id}": (right_for(officer.id, q) if q.type == "single" else "false") for q in questions_of(bank)}
     result = client.post(start.headers["Location"], data={"csrf_token": token, **answers}, follow_redirects=True)
     text = result.get_data(as_text=True)
     assert "得分 50.0" in text and "不合格" in text  # the single is right, the judge wrong

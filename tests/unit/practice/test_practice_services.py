@@ -13,7 +13,7 @@ from quizapp.practice import mock as mock_exams
 from quizapp.practice import services
 from quizapp.practice.models import PracticeAnswer
 from tests.factories import make_officer
-from tests.practice_factories import RIGHT, WRONG, make_practice_bank, questions_of
+from tests.practice_factories import make_practice_bank, questions_of, right_for, wrong_for
 
 
 @pytest.fixture
@@ -27,7 +27,8 @@ def bank(app):
 
 
 def answer(officer, question, right=True, mode="sequential", chapter=None):
-    return services.record_answer(officer.id, question.id, (RIGHT if right else WRONG)[question.type], mode, chapter)
+    return services.record_answer(officer.id, question.id, (right_for if right else wrong_for)(officer.id, question),
+                                  mode, chapter)
 
 
 def test_sequential_practice_resumes_after_the_last_answered_question(officer, bank):
@@ -120,10 +121,12 @@ def test_favourites_are_toggled_and_served(officer, bank):
 def test_feedback_carries_the_key_and_the_explanation(officer, bank):
     fill = questions_of(bank)[3]
     feedback = services.record_answer(officer.id, fill.id, ["４"], "sequential")  # full-width digit
-    assert feedback.correct and feedback.key == [["四", "4"]] and feedback.key_text == "四/4"
-    assert feedback.explanation == "第4题的解析"
+    assert feedback.correct and feedback.view.key == [["四", "4"]] and feedback.view.key_text == "四/4"
+    assert feedback.view.explanation == "第4题的解析"
     wrong = answer(officer, questions_of(bank)[1], right=False)
-    assert not wrong.correct and wrong.key_text == "AC"
+    # The key in the letters this officer saw, each with its option's text.
+    named = dict(part.split(". ") for part in wrong.view.key_text.split("；"))
+    assert not wrong.correct and list(named) == wrong.view.key and set(named.values()) == {"选项A", "选项C"}
 
 
 @pytest.mark.parametrize("qtype, bad", [("single", "Z"), ("multiple", 5), ("judge", "yes"), ("fill", {"a": 1})])
@@ -164,8 +167,8 @@ def test_mock_exam_is_graded_through_the_registry_and_kept_apart(officer, bank):
     mock = mock_exams.start_mock(officer.id, bank.id, count=4, minutes=10, rng=random.Random(1))
     assert len(mock.question_ids) == 4 and mock.points_each == 25
     paper = mock_exams.mock_questions(mock)
-    answers = {str(q.id): RIGHT[q.type] for q in paper[:3]}
-    answers[str(paper[3].id)] = WRONG[paper[3].type]
+    answers = {str(q.id): right_for(officer.id, q) for q in paper[:3]}
+    answers[str(paper[3].id)] = wrong_for(officer.id, paper[3])
     result = mock_exams.submit_mock(officer.id, mock.id, answers)
     assert (result.score, result.passed, result.expired) == (75.0, True, False)
     assert [result.results[str(q.id)]["correct"] for q in paper] == [True, True, True, False]
@@ -180,7 +183,7 @@ def test_mock_exam_submitted_after_the_deadline_counts_nothing(officer, bank):
         mock = mock_exams.start_mock(officer.id, bank.id, count=5, minutes=1)
         traveller.shift(timedelta(seconds=60 + mock_exams.MOCK_GRACE_SECONDS + 1))
         paper = mock_exams.mock_questions(mock)
-        result = mock_exams.submit_mock(officer.id, mock.id, {str(q.id): RIGHT[q.type] for q in paper})
+        result = mock_exams.submit_mock(officer.id, mock.id, {str(q.id): right_for(officer.id, q) for q in paper})
     assert result.expired and result.score == 0 and not result.passed
 
 

@@ -12,6 +12,7 @@ thresholds below are named here and documented in the README.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
@@ -36,6 +37,10 @@ JUDGE_TRUE_SHARE_RANGE = (0.35, 0.65)
 NEAR_DUPLICATE_SIMILARITY = 0.7
 # The search stops after this many pairs: a bank of near-copies has millions.
 MAX_NEAR_DUPLICATE_PAIRS = 500
+# An explanation that names options by letter ("A项错误", "选项B", "答案为C", "故选D"): the letters
+# are the question's own, but exams and practice show the options shuffled, so an officer reads other letters.
+LETTER_REFERENCE = re.compile(r"[A-H]\s*(?:项|选项)|选项\s*[A-H]|答案\s*(?:为|是|应为|应选)?\s*[:：]?\s*[A-H]{1,8}(?![A-Za-z])"
+                              r"|(?:故|应|本题)选\s*[A-H]{1,8}(?![A-Za-z])")
 # A chapter with fewer questions than this is noted as thin.
 THIN_CHAPTER_QUESTIONS = 3
 # Exams sat: rates are judged only over at least this many answers.
@@ -334,6 +339,18 @@ def _missing(questions: list[HealthQuestion]) -> list[Finding]:
     return findings
 
 
+def _letter_references(questions: list[HealthQuestion]) -> Finding | None:
+    """Choice questions whose explanation names options by letter."""
+    refs = [q.ref for q in questions if q.type in ("single", "multiple") and LETTER_REFERENCE.search(q.explanation)]
+    if not refs:
+        return None
+    return Finding(
+        "explanation_letters", WARNING, "解析按字母指称选项",
+        f"{len(refs)}道选择题的解析用字母指称选项（如“A项错误”“答案为B”）。",
+        "考试和练习中选项的顺序因人而异，民警看到的字母与解析里的字母对不上，反而会被误导。解析应直接写出选项的内容。",
+        questions=refs)
+
+
 def _chapter_coverage(questions: list[HealthQuestion]) -> Finding | None:
     """Questions per chapter, with thin chapters noted."""
     counts = Counter(q.chapter.strip() for q in questions if q.chapter.strip())
@@ -388,7 +405,7 @@ def _from_exams(items: Sequence[ExamItem], active: set) -> list[Finding]:
 
 
 CHECKS_ORDER = ["single_letters", "longest_right", "multiple_prefix", "all_options_right", "judge_balance",
-                "near_duplicates", "missing_explanations", "missing_chapters", "almost_all_wrong",
+                "near_duplicates", "missing_explanations", "missing_chapters", "explanation_letters", "almost_all_wrong",
                 "discrimination_flags", "almost_all_right", "chapter_coverage"]
 
 
@@ -402,7 +419,8 @@ def check_bank(questions: Iterable[HealthQuestion], exam_items: Sequence[ExamIte
     findings: list[Finding | None] = [
         _single_letters(by_type["single"]), _longest_right(by_type["single"]),
         *_multiple_positions(by_type["multiple"]), _judge_balance(by_type["judge"]),
-        _near_duplicates(questions), *_missing(questions), _chapter_coverage(questions),
+        _near_duplicates(questions), *_missing(questions), _letter_references(questions),
+        _chapter_coverage(questions),
         *_from_exams(exam_items, refs),
     ]
     found = sorted((f for f in findings if f is not None),

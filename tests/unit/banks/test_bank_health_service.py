@@ -22,7 +22,7 @@ from tests.factories import api_token, login, make_officer
 BAD_BANK = Path(__file__).resolve().parents[2] / "data" / "bad-bank.json"
 EVERY_KIND = {"single_letters", "longest_right", "multiple_prefix", "all_options_right", "judge_balance",
               "near_duplicates", "missing_explanations", "missing_chapters", "chapter_coverage",
-              "almost_all_right", "almost_all_wrong", "discrimination_flags"}
+              "explanation_letters", "almost_all_right", "almost_all_wrong", "discrimination_flags"}
 
 
 def sit_exam(question_ids: dict[str, int], officers: int = 20) -> None:
@@ -68,7 +68,7 @@ def test_check_bank_lists_every_kind_of_finding_and_exits_with_warnings(runner, 
     output = result.output
     assert output.startswith(f"题库“{bank.name}”体检：33题，")
     for title in ("单选题答案字母分布不均", "正确选项往往是最长的", "多选题的正确选项总在前面", "多选题的选项全部正确",
-                  "判断题对错比例失衡", "有相似度很高的重复题", "缺少解析", "缺少章节", "各章节题量",
+                  "判断题对错比例失衡", "有相似度很高的重复题", "缺少解析", "缺少章节", "解析按字母指称选项", "各章节题量",
                   "几乎人人答对的题", "几乎人人答错的题", "考试统计提示可能有误的题"):
         assert title in output, title
     assert "为什么重要：" in output
@@ -95,7 +95,7 @@ def test_health_api_is_documented_and_for_organisers(client, bad_bank):
     bank, judges = bad_bank
     make_officer(badge="100001", role="admin")
     body = client.get(f"/api/v1/banks/{bank.id}/health", headers=api_token(client, "700001")).get_json()
-    assert body["questions"] == 33 and body["warnings"] == 10 and body["exam_answers"] == 120
+    assert body["questions"] == 33 and body["warnings"] == 11 and body["exam_answers"] == 120
     assert {f["code"] for f in body["findings"]} == EVERY_KIND
     pairs = next(f for f in body["findings"] if f["code"] == "near_duplicates")["pairs"]
     assert len(pairs) == 1 and pairs[0]["similarity"] >= 0.7
@@ -112,7 +112,7 @@ def test_bank_page_and_health_page_show_the_findings_with_edit_links(client, bad
     make_officer(badge="100001", role="admin")
     login(client, "100001")
     page = client.get(f"/admin/banks/{bank.id}").get_data(as_text=True)
-    assert "题库体检" in page and "10项警告" in page and "判断题对错比例失衡" in page
+    assert "题库体检" in page and "11项警告" in page and "判断题对错比例失衡" in page
     health = client.get(f"/admin/banks/{bank.id}/health").get_data(as_text=True)
     assert "为什么重要" in health and "几乎人人答错的题" in health
     assert f'href="/admin/banks/questions/{judges[1]}"' in health

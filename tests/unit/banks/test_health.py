@@ -173,3 +173,11 @@ def test_prefix_filter_finds_exactly_the_pairs_that_comparing_all_finds(texts, t
     items = [(n, shingles(question_text(t))) for n, t in enumerate(texts)]
     expected = {(a, b) for (a, x), (b, y) in itertools.combinations(items, 2) if jaccard(x, y) >= threshold - 1e-9}
     assert {(a, b) for a, b, _ in similar_pairs(items, threshold)} == expected
+
+
+def test_explanations_that_name_options_by_letter_are_a_warning():
+    questions = [single(1, "A", explanation="B项错误，因为……"), single(2, "B", explanation="答案为B。"),
+                 single(3, "C", explanation="依据第三条，A级风险应当上报。"),
+                 HealthQuestion(4, "judge", "陈述", (), True, "答案为B的说法不适用于判断题", "第一章")]
+    finding = by_code(check_bank(questions), "explanation_letters")
+    assert finding.questions == [1, 2] and "顺序因人而异" in finding.why

@@ -55,6 +55,8 @@ class Question(db.Model):
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
     source: Mapped[str] = mapped_column(sa.String(200), default="")
     retired: Mapped[bool] = mapped_column(default=False)
+    # A fill question whose blanks may be answered in any order (乱序): 四大名著是____、____、____、____.
+    any_order: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now, onupdate=timeutil.now)
 

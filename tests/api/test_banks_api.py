@@ -48,7 +48,7 @@ def test_bad_rows_give_422_with_row_errors_and_write_nothing(client):
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "invalid_file"
-    assert error["errors"] == [{"row": 2, "column": "答案", "message": error["errors"][0]["message"]}]
+    assert error["errors"] == [{"row": 2, "column": "答案", "message": error["errors"][0]["message"], "where": "第2题"}]
     assert services.find_bank("党章题库") is None
     partial = post_import(client, api_token(client, "100001"), document, valid_only="true").get_json()
     assert partial["imported"] == 1 and len(partial["errors"]) == 1

@@ -67,7 +67,7 @@ def test_preview_with_errors_lists_them_and_offers_no_confirm(client):
     admin_client(client)
     html = upload(client, xlsx(ROWS + [["单选", "坏题", "甲", "乙", "", "Z", ""]])).get_data(as_text=True)
     assert "整个文件都不会导入" in html and "确认导入" not in html
-    assert re.search(r"<td class=\"num\">6</td><td>答案</td>", html)
+    assert re.search(r'<td class="where">第6行 第F列<br><span class="muted">答案</span></td><td>答案“Z”不是选项字母', html)
 
 
 def test_valid_only_confirms_the_good_rows(client):

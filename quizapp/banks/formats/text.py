@@ -1,4 +1,4 @@
-"""The common Chinese text layout, from txt or docx.
+"""The Chinese text layout of question banks, from txt or docx.
 
     一、单选题
     1. 题干（ ）
@@ -6,35 +6,29 @@
     答案：A
     解析：……
 
-Labels are recognised on the NFKC-folded text, so full-width ``１．`` and ``Ａ．``
-read as ``1.`` and ``A.``; the question's own words keep their Chinese
-punctuation (the fold maps one character to one, so positions carry over). In docx, Word's automatic numbering leaves no label in the
-text: unlabelled paragraphs after a stem are its options, in order.
+What the lines look like is taught in ``layout`` (shared with the sheet parser);
+this module walks the lines: headings set the type (and chapter) of the questions
+that follow, export noise and running page headers are dropped with a warning, and
+a line that belongs nowhere is an error located as 第N题（第L行）. In docx, Word's
+automatic numbering leaves no label in the text: numbered paragraphs after a stem
+are its options, in order.
 """
 from __future__ import annotations
 
 import io
-import re
-import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ...tabular import TableError, check_zip
 from ..types import OPTION_KEYS
-from .common import (BLANK_MARK, InvalidQuestion, ParseResult, build_question, difficulty_of, fold, infer_type,
-                     letters_of, make_options, type_code)
+from . import layout
+from .common import InvalidQuestion, ParseResult, build_question, difficulty_of, make_options
+from .inference import resolve
 
-STEM = re.compile(r"^\s*(?:第\s*)?(\d{1,5})\s*(?:[.、:)\]]|题)\s*(.*)$")
-OPTION = re.compile(r"^\s*[(\[]?([A-Ha-h])\s*(?:[.、:)\]])\s*(.*)$")
-INLINE_OPTION = re.compile(r"(?:(?<=\s)|^)[(\[]?([A-H])\s*[.、:)\]]\s*")
-FIELD = re.compile(r"^\s*[【\[]?(答案|正确答案|参考答案|标准答案|解析|答案解析|试题解析|章节|难度|标签|来源|题型)[】\]]?\s*[:：]?\s*(.*)$")
-SECTION = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]\s*(.*)$")
-CHAPTER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章节编篇部分].*)$")
-FIELD_NAMES = {"答案": "answer", "正确答案": "answer", "参考答案": "answer", "标准答案": "answer", "解析": "explanation",
-               "答案解析": "explanation", "试题解析": "explanation", "章节": "chapter", "难度": "difficulty",
-               "标签": "tags", "来源": "source", "题型": "type"}
-TYPE_TAG = re.compile(r"^[【\[(（]\s*(单选题|多选题|判断题|填空题|单选|多选|判断|填空|单项选择题|多项选择题)\s*[】\])）]\s*")
-SECTION_TYPES = ("单选", "单项选择", "多选", "多项选择", "不定项", "判断", "填空", "选择题")
+RUNNING_HEADER_REPEATS = 4
+RUNNING_HEADER_LENGTH = 60
+TITLE_LENGTH = 40
 
 
 @dataclass
@@ -46,12 +40,8 @@ class Line:
     auto: bool = False
 
     def __post_init__(self):
-        self.raw = self.raw.strip()
-        self.text = fold_line(self.raw)
-
-    def part(self, match: re.Match, group: int) -> str:
-        """The original text of a match group found in the folded text."""
-        return self.raw[match.start(group):match.end(group)].strip()
+        self.raw = layout.strip_invisible(self.raw).strip()
+        self.text = layout.fold_line(self.raw)
 
 
 @dataclass
@@ -59,11 +49,18 @@ class Block:
     """The lines of one question being collected."""
 
     line: int
+    number: int
     stem: list[str]
+    declared: str | None = None
+    chapter: str = ""
     options: list[str] = field(default_factory=list)
     fields: dict[str, str] = field(default_factory=dict)
     last: str = "stem"
-    chapter: str = ""
+    error: InvalidQuestion | None = None
+
+    @property
+    def complete(self) -> bool:
+        return "answer" in self.fields
 
 
 def parse_text(filename: str, data: bytes) -> ParseResult:
@@ -73,7 +70,7 @@ def parse_text(filename: str, data: bytes) -> ParseResult:
     if text is None:
         return result
     lines = [Line(n, t) for n, t in enumerate(text.splitlines(), start=1)]
-    parse_lines(lines, result, docx=False)
+    Walker(result, docx=False).walk(lines)
     return result
 
 
@@ -102,7 +99,7 @@ def parse_docx(filename: str, data: bytes) -> ParseResult:
     except Exception:  # python-docx/lxml raise many kinds of errors on damaged files
         result.fail(None, "", "Word文档已损坏或格式不受支持，无法读取（请另存为docx）。")
         return result
-    parse_lines(lines, result, docx=True)
+    Walker(result, docx=True).walk(lines)
     return result
 
 
@@ -125,171 +122,272 @@ def _paragraphs(document):
 
 
 def decode(data: bytes, result: ParseResult) -> str | None:
-    """UTF-8 (with or without BOM) or GB18030; binary is an error."""
+    """UTF-8 (with or without BOMs) or GB18030; binary is an error."""
     if b"\x00" in data[:8192]:
         result.fail(None, "", "文件不是文本文件（含有二进制内容）。")
         return None
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding).lstrip("\ufeff")  # some editors write the BOM twice
         except UnicodeDecodeError:
             continue
     result.fail(None, "", "无法识别文件编码，请另存为UTF-8或GB18030编码的文本。")
     return None
 
 
-def fold_line(text: str) -> str:
-    """NFKC per character where it keeps one character (full-width → half-width), tabs as spaces."""
-    folded = []
-    for ch in text:
-        nfkc = unicodedata.normalize("NFKC", ch)
-        folded.append(nfkc if len(nfkc) == 1 else ch)
-    return "".join(folded).replace("\t", " ")
-
-
-def split_inline_options(line: Line, first: int) -> list[str] | None:
-    """'A.甲 B.乙 C.丙' → ['甲', '乙', '丙'] when the labels run on in order from OPTION_KEYS[first]."""
+def _structural(line: Line) -> bool:
+    """Whether a line has a question-bank role (and so is never a running header)."""
     text = line.text
-    wanted, picked = first, []
-    for match in INLINE_OPTION.finditer(text):
-        if wanted < len(OPTION_KEYS) and match.group(1) == OPTION_KEYS[wanted]:
-            picked.append(match)
-            wanted += 1
-    if not picked or picked[0].start() != 0:
-        return None
-    texts = []
-    for index, match in enumerate(picked):
-        end = picked[index + 1].start() if index + 1 < len(picked) else len(text)
-        texts.append(line.raw[match.end():end].strip())
-    return texts
+    return bool(line.auto or layout.stem_start(text) or layout.option_start(text) or layout.answer_line(text) is not None
+                or layout.FIELD_LINE.match(text) or layout.heading_type(text) or layout.SEPARATOR.match(text)
+                or layout.JUDGE_OPTION_LINE.match(text) or layout.noise_kind(text))
 
 
-def parse_lines(lines: list[Line], result: ParseResult, docx: bool) -> None:
-    """The layout's state machine: stems, options, answer/explanation lines, sections."""
-    block: Block | None = None
-    chapter = ""
-
-    def finish():
-        if block is not None:
-            _finish(block, result)
-
+def running_headers(lines: list[Line]) -> dict[str, list[int]]:
+    """Lines repeated many times across a file that have no role: page headers and footers of PDF text."""
+    counts = Counter(line.text for line in lines if line.text and len(line.text) <= RUNNING_HEADER_LENGTH)
+    repeated = {text for text, count in counts.items() if count >= RUNNING_HEADER_REPEATS}
+    found: dict[str, list[int]] = {}
     for line in lines:
-        text = line.text
-        if not text:
-            continue
-        section = SECTION.match(text)
-        if section and not (block and block.last == "stem" and not block.options and not block.fields):
-            heading = line.part(section, 1)
-            is_type_heading = any(word in heading for word in SECTION_TYPES)
-            if is_type_heading or len(heading) <= 30:
-                finish()
-                block = None
-                if not is_type_heading:
-                    chapter = heading.strip()
-                continue
-        chapter_match = CHAPTER.match(text)
-        if chapter_match and (block is None or "answer" in block.fields):
-            finish()
-            block = None
-            chapter = line.part(chapter_match, 1)
-            continue
-        stem = STEM.match(text)
-        if stem:
-            finish()
-            block = Block(line.number, [line.part(stem, 2)], chapter=chapter)
-            continue
-        field_match = FIELD.match(text)
-        if field_match and block is not None:
-            name = FIELD_NAMES[field_match.group(1)]
-            block.fields[name] = line.part(field_match, 2)
-            block.last = name
-            continue
-        if block is None or block.last not in ("stem", "option"):
-            if docx and line.auto:  # a Word-numbered paragraph after a finished question: the next stem
-                finish()
-                block = Block(line.number, [line.raw], chapter=chapter)
-            elif block is not None and block.last == "explanation":
-                block.fields["explanation"] += "\n" + line.raw
-            else:
-                result.fail(line.number, "", f"无法识别的内容：“{line.raw[:30]}”（题目应以“1.”这样的题号开头）。")
-            continue
-        inline = split_inline_options(line, len(block.options)) if len(block.options) < len(OPTION_KEYS) else None
-        if inline is not None:
-            block.options.extend(inline)
-            block.last = "option"
-        elif docx:
-            block.options.append(line.raw)  # Word's automatic list numbering: options in order
-            block.last = "option"
-        elif block.last == "stem":
-            block.stem.append(line.raw)
-        else:
-            block.options[-1] += " " + line.raw
-    finish()
-    if not result.questions and not result.errors:
-        result.fail(None, "", "文件中没有找到题目（题目应以“1.”这样的题号开头，后接选项和“答案：”行）。")
+        if line.text in repeated and not _structural(line):
+            found.setdefault(line.text, []).append(line.number)
+    return found
 
 
-def _finish(block: Block, result: ParseResult) -> None:
-    """Turn a collected block into a question, or an error at its first line."""
-    stem = " ".join(part for part in block.stem if part).strip()
-    tag = TYPE_TAG.match(stem)
-    if tag and "type" not in block.fields:  # "1.【单选题】……": the question's own type label
-        block.fields["type"] = tag.group(1)
-        stem = stem[tag.end():].strip()
-    answer = block.fields.get("answer", "")
-    if "answer" not in block.fields or not answer:
-        stem_answer = _answer_in_stem(stem) if block.options else _judge_in_stem(stem)
-        if stem_answer is None:
-            result.fail(block.line, "答案", "缺少“答案：”行。")
+class Walker:
+    """The layout's state machine over the lines of one file."""
+
+    def __init__(self, result: ParseResult, docx: bool):
+        self.result = result
+        self.docx = docx
+        self.block: Block | None = None
+        self.declared: str | None = None
+        self.chapter = ""
+        self.count = 0
+        self.noise: dict[str, list[int]] = {}
+
+    def walk(self, lines: list[Line]) -> None:
+        headers = running_headers(lines)
+        for text, numbers in headers.items():
+            self.result.warn(numbers[0], f"已删除重复出现{len(numbers)}次的页眉或页脚“{text[:30]}”。")
+        dropped = {n for numbers in headers.values() for n in numbers}
+        for line in lines:
+            if line.text and not (line.number in dropped and line.text in headers):
+                self.take(line)
+        self.finish()
+        for kind, numbers in self.noise.items():
+            self.result.warn(numbers[0], f"已跳过“{kind}”行{len(numbers)}处（答题记录等，不是题目内容）。")
+        if not self.result.questions and not self.result.errors:
+            self.result.fail(None, "", "文件中没有找到题目（题目应以“1.”这样的题号开头，后接选项和“答案：”行）。")
+
+    # -------------------------------------------------------------- one line
+
+    def take(self, line: Line) -> None:
+        text, block = line.text, self.block
+        if layout.SEPARATOR.match(text):
+            if block is not None and block.last == "explanation":
+                block.last = "closed"
             return
-        stem, answer = stem_answer
-    try:
-        options = make_options(block.options)
+        kind = layout.noise_kind(text)
+        if kind:
+            self.noise.setdefault(kind, []).append(line.number)
+            return
+        declared = layout.heading_type(text)
+        if declared:
+            self.finish()
+            self.declared = declared
+            return
+        if block is None or block.complete:
+            title = layout.section_title(text)
+            if title:
+                self.finish()
+                self.chapter = title
+                return
+        if self.start(line):
+            return
+        if self.answer(line) or self.field(line):
+            return
+        if block is not None and block.last in ("stem", "option") and layout.JUDGE_OPTION_LINE.match(text):
+            block.fields["judge_options"] = "yes"  # "true. 正确" / "false. 错误": the judge's two choices
+            return
+        if self.option(line):
+            return
+        self.loose(line)
+
+    def start(self, line: Line) -> bool:
+        found = layout.stem_start(line.text)
+        if found is None:
+            return False
+        begin, printed = found
+        self.finish()
+        self.count += 1
+        number = int(printed) if printed else self.count
+        self.block = Block(line.number, number, [], declared=self.declared, chapter=self.chapter)
+        self.stem_text(line, begin)
+        return True
+
+    def stem_text(self, line: Line, begin: int = 0) -> None:
+        """Text of the stem on this line: options and an answer may follow it on the same line."""
+        block = self.block
+        folded, raw = line.text[begin:], line.raw[begin:]
+        glued = layout.answer_after(folded)
+        if glued:
+            block.fields["answer"] = raw[glued[1]:].strip()
+            folded, raw = folded[:glued[0]], raw[:glued[0]]
+        inline = layout.split_labelled(folded, raw, anywhere=True) if not block.options else None
+        if inline and inline[0] > 0:
+            start, texts = inline
+            folded, raw = folded[:start], raw[:start]
+            self.add_options(texts, line)
+        block.stem.append(raw.strip())
+        if "answer" in block.fields:
+            block.last = "answer"
+        elif not block.options:
+            block.last = "stem"
+
+    def answer(self, line: Line) -> bool:
+        begin = layout.answer_line(line.text)
+        if begin is None:
+            return False
+        if self.block is None:
+            self.result.fail(line.number, "答案", f"答案行“{line.raw[:20]}”前面没有题目。")
+            return True
+        self.block.fields["answer"] = line.raw[begin:].strip()
+        self.block.last = "answer"
+        return True
+
+    def field(self, line: Line) -> bool:
+        match = layout.FIELD_LINE.match(line.text)
+        if not match or self.block is None:
+            return False
+        name = layout.FIELD_NAMES[match.group(1)]
+        value = line.raw[match.start(2):].strip()
+        self.block.fields[name] = value if name not in self.block.fields else self.block.fields[name] + "\n" + value
+        self.block.last = name
+        return True
+
+    def option(self, line: Line) -> bool:
+        found = layout.option_start(line.text)
+        block = self.block
+        if found is None or block is None or block.last not in ("stem", "option"):
+            return False
+        letter = found[0]
+        index = len(block.options)
+        if index >= len(OPTION_KEYS) or letter != OPTION_KEYS[index]:
+            expected = OPTION_KEYS[index] if index < len(OPTION_KEYS) else "（没有更多选项）"
+            block.error = block.error or InvalidQuestion(
+                "选项", f"选项顺序不对：第{line.number}行是选项{letter}，这里应是选项{expected}。")
+            return True
+        texts = layout.split_labelled(line.text, line.raw, first=index) or (0, [line.raw[found[1]:].strip()])
+        self.add_options(texts[1], line)
+        return True
+
+    def add_options(self, texts: list[str], line: Line) -> None:
+        block = self.block
+        last = texts[-1]
+        glued = layout.answer_after(layout.fold_line(last), after_space=False)
+        if glued:  # "D、丁 答案：B"
+            block.fields["answer"] = last[glued[1]:].strip()
+            texts = texts[:-1] + [last[:glued[0]].strip()]
+        next_key = OPTION_KEYS[len(block.options) + len(texts)] if len(block.options) + len(texts) < 8 else None
+        around = layout.glued_label(texts[-1], next_key) if next_key else None
+        if around and block.error is None:
+            block.error = InvalidQuestion("选项", f"选项{next_key}紧跟在前一个选项后面（“{around}”），无法确定选项的分界："
+                                                f"找到{len(block.options) + len(texts)}个选项；请在选项之间加空格或换行。")
+        block.options.extend(texts)
+        block.last = "answer" if glued else "option"
+
+    def loose(self, line: Line) -> None:
+        """A line with no label: a wrapped stem or option, an explanation, a title, or an error."""
+        block = self.block
+        if block is not None and block.last == "stem":
+            glued = layout.answer_after(line.text)
+            if glued:
+                block.stem.append(line.raw[:glued[0]].strip())
+                block.fields["answer"] = line.raw[glued[1]:].strip()
+                block.last = "answer"
+            elif self.docx and line.auto and block.stem:
+                block.options.append(line.raw)
+                block.last = "option"
+            else:
+                block.stem.append(line.raw)
+            return
+        if block is not None and block.last == "option":
+            if self.docx and line.auto:
+                block.options.append(line.raw)
+            else:
+                block.options[-1] = layout.join_wrapped(block.options[-1], line.raw)
+            return
+        if block is not None and block.last == "explanation":
+            block.fields["explanation"] += "\n" + line.raw
+            return
+        if self.docx and line.auto and (block is None or block.complete):
+            self.finish()  # a Word-numbered paragraph after a finished question: the next stem
+            self.count += 1
+            self.block = Block(line.number, self.count, [line.raw], declared=self.declared, chapter=self.chapter)
+            return
+        if block is None and not self.result.questions:
+            self.result.warn(line.number, f"已跳过题目前的标题或说明“{line.raw[:30]}”。")
+            return
+        if (block is None or block.complete) and len(line.raw) <= TITLE_LENGTH and not line.raw.endswith(("）", ")", "？", "?")):
+            self.result.warn(line.number, f"已跳过标题行“{line.raw[:30]}”。", question=block.number if block else None)
+            return
+        where = {"question": block.number} if block else {}
+        self.result.fail(line.number, "", f"无法识别的内容“{line.raw[:30]}”：不是题干、选项、答案或解析"
+                                          "（题目应以“1.”这样的题号开头）。", **where)
+
+    # -------------------------------------------------------------- one question
+
+    def finish(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        try:
+            question = self.question(block)
+        except InvalidQuestion as error:
+            self.result.fail(block.line, error.column, error.message, question=block.number,
+                             unsupported=error.unsupported)
+            return
+        self.result.questions.append(question)
+
+    def question(self, block: Block):
+        parts = [p for p in block.stem if p]
+        option_texts = {layout.fold_line(t).strip() for t in block.options}
+        kept = [parts[0]] if parts else []
+        for part in parts[1:]:
+            if layout.fold_line(part).strip() in option_texts:  # a stray copy of an option between stem and options
+                self.result.warn(block.line, f"已删除题干中与选项重复的一行“{part[:20]}”。", question=block.number)
+            else:
+                kept.append(part)
+        stem = ""
+        for part in kept:
+            stem = layout.join_wrapped(stem, part)
+        stem = layout.strip_decoration(stem)
+        declared = block.declared
+        tag = layout.TYPE_TAG.match(layout.fold_line(stem))
+        if tag:  # "1.【单选题】……": the question's own type label
+            declared = layout.declared_type(tag.group(1)) or declared
+            stem = stem[tag.end():].strip()
         if "type" in block.fields:
-            type_ = type_code(block.fields["type"])
-            if type_ is None:
-                raise InvalidQuestion("题型", f"题型“{block.fields['type']}”无效。")
-        else:
-            # The answer's shape decides; a section heading (一、单选题) is often wrong or missing.
-            type_ = infer_type(answer, options, stem)
-        if type_ in ("single", "multiple"):
-            answer = "".join(letters_of(answer) or []) or answer
-        if type_ == "fill":
-            answer = _fill_answer(answer)
-        question = build_question(
-            type_=type_, stem=stem, options=options, answer=answer,
+            declared = layout.declared_type(block.fields["type"]) or declared
+        if declared == "unsupported":
+            raise InvalidQuestion("题型", "不支持这种题型（只支持单选、多选、判断、填空），未导入。", unsupported=True)
+        if block.error:
+            raise block.error
+        answer = block.fields.get("answer", "")
+        if not answer:
+            found = layout.answer_in_stem(stem) if block.options else layout.judge_in_stem(stem)
+            if found is None:
+                raise InvalidQuestion("答案", "缺少“答案：”行。")
+            stem, answer = found
+        options = make_options(list(block.options))
+        resolved = resolve(declared, answer, options)
+        return build_question(
+            type_=resolved.type, stem=stem, options=resolved.options, answer=resolved.answer,
             explanation=block.fields.get("explanation", ""), chapter=block.fields.get("chapter") or block.chapter,
             difficulty=difficulty_of(block.fields.get("difficulty", "")), tags=block.fields.get("tags", ""),
-            source=block.fields.get("source", ""), line=block.line,
+            source=block.fields.get("source", ""), line=block.line, any_order=resolved.any_order,
         )
-    except InvalidQuestion as error:
-        result.fail(block.line, error.column, error.message)
-        return
-    result.questions.append(question)
 
 
-def _answer_in_stem(stem: str) -> tuple[str, str] | None:
-    """'……是（ AB ）。' → ('……是（ ）。', 'AB'): the answer written into the stem's brackets."""
-    match = re.search(r"([(（])\s*([A-Ha-hＡ-Ｈａ-ｈ]{1,8})\s*([)）])", stem)
-    if not match:
-        return None
-    blank = match.group(1) + " " + match.group(3)
-    return stem[:match.start()] + blank + stem[match.end():], fold(match.group(2)).upper()
-
-
-def _judge_in_stem(stem: str) -> tuple[str, str] | None:
-    """'……。（√）' → ('……。', '√'): a judge question's answer written after its stem."""
-    match = re.search(r"[(（]\s*(√|×|✓|✗|对|错|正确|错误)\s*[)）]\s*$", stem)
-    if not match:
-        return None
-    return stem[:match.start()].rstrip(), match.group(1)
-
-
-def _fill_answer(answer: str) -> str:
-    """Blanks separated by | or ；, alternatives by /."""
-    if "|" in answer:
-        return answer
-    return "|".join(part.strip() for part in re.split(r"[;；]", answer) if part.strip())
-
-
-__all__ = ["parse_text", "parse_docx", "BLANK_MARK"]
+__all__ = ["parse_text", "parse_docx", "decode"]

@@ -22,6 +22,8 @@ FORMAT_PREFIX = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]\s*", re.IGNORE
 # Only tags a question editor writes count as HTML: "a<b and c>d" in a plain question stays as it is.
 HTML_TAG = re.compile(r"<(?:/?(?:a|b|i|u|p|br|hr|em|strong|span|div|font|sub|sup|img|ul|ol|li|table|tr|td|th|h[1-6]"
                       r"|pre|code|blockquote|script|style)\b[^<>]*/?|!--.*?--)>", re.IGNORECASE | re.DOTALL)
+# Without an [html] tag, only text with a closing tag or a <br> is HTML.
+HTML_CLOSED = re.compile(r"</(?:a|b|i|u|p|em|strong|span|div|font|sub|sup|li|td|h[1-6])\s*>|<br\s*/?>", re.IGNORECASE)
 BLOCK_TAGS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 TRUE_WORDS, FALSE_WORDS = {"t", "true"}, {"f", "false"}
@@ -94,7 +96,7 @@ def clean(text: str, markup: bool = False) -> str:
     if tag:
         markup = tag.group(1).lower() in ("html", "moodle") or markup
         text = text[tag.end():]
-    if markup or HTML_TAG.search(text):
+    if markup or HTML_CLOSED.search(text):
         text = html_text(text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -166,7 +168,7 @@ def _parse_block(block: list[tuple[int, str]], chapter: str, result: ParseResult
 
 def _stem(before: str, after: str, blank: bool, markup: bool = False) -> str:
     """The question text; an answer block standing mid-sentence becomes a blank."""
-    if blank and not after.strip() and not re.search(r"[?.!:。？！：]\s*$", restore(before)):
+    if blank and not after.strip() and not re.search(r"[?.!:。？！：]\s*$", clean(before, markup)):
         after = "\ue008"  # an unfinished sentence ends in its blank: "Jesus was from ____"
     if blank and after.strip():
         return clean(before + " " + BLANK + " " + after.replace("\ue008", ""), markup).replace(

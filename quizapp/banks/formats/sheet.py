@@ -70,6 +70,8 @@ class Sheet:
             key = column[2:3]
             index = self.columns.get(f"option_{key}") if key else None
             index = index if index is not None else self.columns.get("options", self.option_columns[0])
+            if index is None:  # no option columns at all: the answer is what shows the question wanted some
+                index = self.columns.get("answer")
         else:
             index = self.columns.get(COLUMN_FIELDS.get(column, ""))
         return column_letter(index) if index is not None else ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ...tabular import TableError, check_zip
 from ..types import OPTION_KEYS
 from . import layout
-from .common import InvalidQuestion, ParseResult, build_question, difficulty_of, make_options
+from .common import BLANK_MARK, InvalidQuestion, ParseResult, build_question, difficulty_of, make_options
 from .inference import resolve
 
 RUNNING_HEADER_REPEATS = 4
@@ -144,14 +144,27 @@ def _structural(line: Line) -> bool:
 
 
 def running_headers(lines: list[Line]) -> dict[str, list[int]]:
-    """Lines repeated many times across a file that have no role: page headers and footers of PDF text."""
+    """Lines repeated many times across a file that have no role: page headers and footers of PDF text.
+
+    A page break falls anywhere, so a header follows stems, options and answers alike;
+    a wrapped stem line that many questions share ("的说法正确的是（ ）") always follows a
+    stem's first line, and it has a blank to fill: neither is taken for a header.
+    """
     counts = Counter(line.text for line in lines if line.text and len(line.text) <= RUNNING_HEADER_LENGTH)
-    repeated = {text for text, count in counts.items() if count >= RUNNING_HEADER_REPEATS}
+    repeated = {text for text, count in counts.items()
+                if count >= RUNNING_HEADER_REPEATS and not BLANK_MARK.search(text)}
     found: dict[str, list[int]] = {}
+    after_stem: dict[str, bool] = {}
+    previous = None
     for line in lines:
+        if not line.text:
+            continue
         if line.text in repeated and not _structural(line):
             found.setdefault(line.text, []).append(line.number)
-    return found
+            follows_stem = previous is not None and layout.stem_start(previous.text) is not None
+            after_stem[line.text] = after_stem.get(line.text, True) and follows_stem
+        previous = line
+    return {text: numbers for text, numbers in found.items() if not after_stem[text]}
 
 
 class Walker:

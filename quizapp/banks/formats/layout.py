@@ -20,13 +20,13 @@ ZERO_WIDTH = re.compile("[\ufeff\u200b\u200c\u200d\u2060\ufe0e\ufe0f]")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef“”‘’]")
 
 
+# Full-width ASCII (！ to ～) → ASCII, the ideographic space and tabs → spaces: one character for one.
+FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " ", 0x09: " "}
+
+
 def fold_line(text: str) -> str:
-    """NFKC per character where it keeps one character (full-width → half-width), tabs as spaces."""
-    folded = []
-    for ch in text:
-        nfkc = unicodedata.normalize("NFKC", ch)
-        folded.append(nfkc if len(nfkc) == 1 else ch)
-    return "".join(folded).replace("\t", " ").replace("\u3000", " ")
+    """Full-width letters, digits and punctuation made half-width, one character for one (positions carry over)."""
+    return text.translate(FOLD)
 
 
 def strip_invisible(text: str) -> str:
@@ -139,10 +139,16 @@ def split_option_cell(cell: str) -> list[str] | None:
     return None
 
 
+CELL_LABELS = {key: re.compile(rf"^\s*\(?{key}\)?\s*[.、:)．\-]\s*(?=\S)", re.IGNORECASE) for key in OPTION_KEYS}
+ANY_CELL_LABEL = re.compile(r"^\s*[A-H]\s*[、．]\s*(?=\S)")
+
+
 def strip_option_label(text: str, key: str) -> str:
     """``A、北京`` in the 选项A column → ``北京`` (a mistyped label, ``C、印度`` in 选项D, goes too)."""
-    match = re.match(rf"^\s*\(?{key}\)?\s*[.、:)．\-]\s*(?=\S)", fold_line(text), re.IGNORECASE)
-    match = match or re.match(r"^\s*[A-H]\s*[、．]\s*(?=\S)", fold_line(text))
+    if not text:
+        return ""
+    folded = fold_line(text)
+    match = CELL_LABELS[key].match(folded) or ANY_CELL_LABEL.match(folded)
     return text[match.end():].strip() if match else text.strip()
 
 

@@ -8,6 +8,7 @@ Errors carry the row and the column letter: 第R行 第C列.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ...tabular import TableError, column_letter, find_header, normalise_header, read_rows
@@ -36,6 +37,8 @@ COLUMN_FIELDS = {"题型": "type", "题干": "stem", "答案": "answer", "解析
                  "难度": "difficulty", "标签": "tags", "来源": "source"}
 # Cells that mean "nothing here" in banks people keep.
 EMPTY_MARKS = {"\\", "/", "无", "—", "-", "——"}
+# A row that may be a header again: a short cell naming the stem column.
+HEADER_HINT = re.compile(r"题干|题目|问题|试题|stem|question|title", re.IGNORECASE)
 # The export/template column order.
 TEMPLATE_HEADER = ["题型", "题干"] + [f"选项{k}" for k in OPTION_KEYS] + ["答案", "解析", "章节", "难度", "标签", "来源"]
 
@@ -120,14 +123,15 @@ def parse_sheet(filename: str, data: bytes) -> ParseResult:
         if not filled:
             continue
         number = index + 1
-        if [_header_cell(c) for c in row] == header:
-            result.warn(number, "已跳过重复的表头行。", kind="row")
-            continue
-        again = find_header([row], HEADER_ALIASES, REQUIRED, search_rows=1)
-        if again is not None:  # a second table below the first, with its own header
-            sheet, header = Sheet(again[1], rows[index + 1:]), [_header_cell(c) for c in row]
-            result.warn(number, "这一行是新的表头，下面的行按它读取。", kind="row")
-            continue
+        if any(len(c) <= 20 and HEADER_HINT.search(c) for c in filled):
+            if [_header_cell(c) for c in row] == header:
+                result.warn(number, "已跳过重复的表头行。", kind="row")
+                continue
+            again = find_header([row], HEADER_ALIASES, REQUIRED, search_rows=1)
+            if again is not None:  # a second table below the first, with its own header
+                sheet, header = Sheet(again[1], rows[index + 1:]), [_header_cell(c) for c in row]
+                result.warn(number, "这一行是新的表头，下面的行按它读取。", kind="row")
+                continue
         if len(filled) == 1 and layout.heading_type(layout.fold_line(filled[0])):
             declared_heading = layout.heading_type(layout.fold_line(filled[0]))
             continue

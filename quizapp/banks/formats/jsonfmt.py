@@ -88,9 +88,22 @@ def _question(item, number: int):
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         raise InvalidQuestion("tags", "标签应为文本列表。")
     stem = _text(item, "stem", "题干")
+    source = item.get("source")
+    if isinstance(source, dict):
+        source = _structured_source(source)
+    else:
+        source = _text(item, "source", "来源")
     return build_question(
         type_=type_, stem=stem, options=[{"key": o["key"], "text": o["text"].strip()} for o in options], answer=answer,
         explanation=_text(item, "explanation", "解析"), chapter=_text(item, "chapter", "章节"),
-        difficulty=difficulty, tags=tags, source=_text(item, "source", "来源"),
+        difficulty=difficulty, tags=tags, source=source,
         retired=item.get("retired") is True, line=number,
     )
+
+
+def _structured_source(source: dict) -> str:
+    """{"document": "中国共产党章程", "article": "第三条"} → 《中国共产党章程》第三条 (the shipped banks' form)."""
+    document, article = source.get("document"), source.get("article", "")
+    if not isinstance(document, str) or not document.strip() or not isinstance(article, str):
+        raise InvalidQuestion("source", "来源应为文本，或 {\"document\": \"文件名\", \"article\": \"第三条\"}。")
+    return f"《{document.strip()}》{article.strip()}"

@@ -120,3 +120,15 @@ def test_json_that_is_not_an_export_is_an_error():
     for data in (b"{", b"[1, 2]", b'{"questions": 3}', b"[" * 100000):
         result = parse_file("bank.json", data)
         assert result.errors and not result.questions
+
+
+def test_json_structured_source_is_read_as_document_and_article():
+    question = {"type": "judge", "stem": "党员必须学习党的历史。", "options": [], "answer": True,
+                "source": {"document": "中国共产党章程", "article": "第三条"}}
+    result = parse_file("bank.json", json.dumps({"questions": [question]}, ensure_ascii=False).encode())
+    assert not result.errors
+    assert result.questions[0].source == "《中国共产党章程》第三条"
+
+    question["source"] = {"article": "第三条"}
+    result = parse_file("bank.json", json.dumps({"questions": [question]}, ensure_ascii=False).encode())
+    assert [(e.row, e.column) for e in result.errors] == [(1, "source")]

@@ -258,15 +258,6 @@ def grading_key(type_: str, key, any_order: bool = False):
 
 QUESTION_TYPES: dict[str, QuestionType] = {t.code: t for t in (SingleChoice(), MultipleChoice(), Judge(), Fill())}
 TYPE_LABELS = {code: t.label for code, t in QUESTION_TYPES.items()}
-# 题型 column spellings (PRODUCT.md §4.2), NFKC-folded before lookup.
-TYPE_NAMES = {
-    "单选": "single", "单选题": "single", "单项选择": "single", "单项选择题": "single", "single": "single",
-    "多选": "multiple", "多选题": "multiple", "多项选择": "multiple", "多项选择题": "multiple", "multiple": "multiple",
-    "判断": "judge", "判断题": "judge", "judge": "judge",
-    "填空": "fill", "填空题": "fill", "fill": "fill",
-}
-
-
 def question_identity(type_: str, stem: str, options: list[dict] | None) -> tuple:
     """What makes two questions duplicates: same type, same normalised stem, same set of normalised option texts."""
     return type_, stem_key(stem), frozenset(normalise_text(o["text"]) for o in options or [])

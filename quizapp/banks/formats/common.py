@@ -6,7 +6,8 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from ..types import OPTION_KEYS, QUESTION_TYPES, TYPE_NAMES, AnswerError
+from ..citations import CitationError, check_citation, format_citation, parse_citation
+from ..types import OPTION_KEYS, QUESTION_TYPES, AnswerError
 from .layout import difficulty_word, judge_word, letters_of  # noqa: F401  (letters_of re-exported)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -81,23 +82,36 @@ class ParsedQuestion:
     chapter: str = ""
     difficulty: int = 2
     tags: list[str] = field(default_factory=list)
-    source: str = ""
+    source_document: str = ""
+    source_article: str = ""
     retired: bool = False
     line: int | None = None
     any_order: bool = False
 
+    @property
+    def citation(self) -> str:
+        """The source as people write it: 《中国共产党章程》第三条."""
+        return format_citation(self.source_document, self.source_article)
+
     def as_export(self) -> dict:
         """The question in the JSON export shape (PRODUCT.md §4.2)."""
-        data = {
-            "type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,
-            "explanation": self.explanation, "chapter": self.chapter, "difficulty": self.difficulty,
-            "tags": self.tags, "source": self.source,
-        }
-        if self.any_order:
-            data["any_order"] = True
-        if self.retired:
-            data["retired"] = True
-        return data
+        return export_shape(self)
+
+
+def export_shape(question) -> dict:
+    """A question (parsed or stored) in the JSON export shape; "source" only when it cites one."""
+    data = {
+        "type": question.type, "stem": question.stem, "options": question.options, "answer": question.answer,
+        "explanation": question.explanation, "chapter": question.chapter, "difficulty": question.difficulty,
+        "tags": question.tags,
+    }
+    if question.source_document:
+        data["source"] = {"document": question.source_document, "article": question.source_article}
+    if question.any_order:
+        data["any_order"] = True
+    if question.retired:
+        data["retired"] = True
+    return data
 
 
 @dataclass
@@ -120,7 +134,7 @@ class ParseResult:
         """The parse as JSON, kept between the preview and the confirm so that exactly this is imported."""
         return json.dumps({
             "format": self.format, "bank": self.bank,
-            "questions": [{**q.as_export(), "line": q.line} for q in self.questions],
+            "questions": [asdict(q) for q in self.questions],
             "errors": [asdict(e) for e in self.errors], "warnings": [asdict(w) for w in self.warnings],
         }, ensure_ascii=False).encode("utf-8")
 
@@ -146,16 +160,6 @@ class InvalidQuestion(ValueError):
 def safe(text) -> str:
     """Text without control characters or lone surrogates, trimmed."""
     return UNSAFE_CHARS.sub("", str(text or "")).strip()
-
-
-def fold(text) -> str:
-    """NFKC and trimmed: full-width letters, digits and punctuation made half-width."""
-    return unicodedata.normalize("NFKC", str(text or "")).strip()
-
-
-def type_code(raw: str) -> str | None:
-    """单选/单选题/single… → 'single'; None when unknown."""
-    return TYPE_NAMES.get(re.sub(r"\s+", "", fold(raw)).lower())
 
 
 def difficulty_of(raw) -> int:
@@ -201,15 +205,32 @@ def make_options(texts: list[str], column: str = "选项") -> list[dict]:
     return options
 
 
+def citation_of(text: str, column: str = "出处") -> tuple[str, str]:
+    """A written citation ('《中国共产党章程》第三条') → (document, article); InvalidQuestion when unreadable."""
+    try:
+        citation = parse_citation(safe(text))
+        citation = citation and check_citation(citation.document, citation.article)
+    except CitationError as error:
+        raise InvalidQuestion(column, str(error)) from None
+    return (citation.document, citation.article) if citation else ("", "")
+
+
 def build_question(*, type_: str, stem: str, options: list[dict], answer, explanation: str = "",
-                   chapter: str = "", difficulty=2, tags=None, source: str = "", line: int | None = None,
-                   retired: bool = False, any_order: bool = False) -> ParsedQuestion:
-    """Check one question through the type registry; InvalidQuestion names the column at fault."""
+                   chapter: str = "", difficulty=2, tags=None, source: tuple[str, str] = ("", ""),
+                   line: int | None = None, retired: bool = False, any_order: bool = False) -> ParsedQuestion:
+    """Check one question through the type registry; InvalidQuestion names the column at fault.
+
+    ``source`` is the (document, article) pair of the question's citation.
+    """
     if type_ not in QUESTION_TYPES:
         raise InvalidQuestion("题型", f"题型“{type_}”无效，应为单选、多选、判断或填空。")
     qtype = QUESTION_TYPES[type_]
     stem = safe(stem)
-    explanation, chapter, source = safe(explanation), safe(chapter), safe(source)
+    explanation, chapter = safe(explanation), safe(chapter)
+    try:
+        citation = check_citation(safe(source[0]), safe(source[1]))
+    except CitationError as error:
+        raise InvalidQuestion("出处", str(error)) from None
     options = [{"key": o["key"], "text": safe(o["text"])} for o in options]
     if any(not o["text"] for o in options):
         raise InvalidQuestion("选项", "选项内容不能为空。")
@@ -243,7 +264,7 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
         raise InvalidQuestion("答案", str(error)) from None
     if type_ == "fill" and any(len(alt) > MAX_OPTION for blank in key for alt in blank):
         raise InvalidQuestion("答案", f"填空答案超过{MAX_OPTION}字。")
-    for value, label, limit in ((explanation, "解析", MAX_TEXT), (chapter, "章节", MAX_SHORT), (source, "来源", MAX_SHORT)):
+    for value, label, limit in ((explanation, "解析", MAX_TEXT), (chapter, "章节", MAX_SHORT)):
         if len(value or "") > limit:
             raise InvalidQuestion(label, f"{label}超过{limit}字。")
     if isinstance(difficulty, bool) or not (isinstance(difficulty, int) and 1 <= difficulty <= 3):
@@ -251,6 +272,7 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
     return ParsedQuestion(
         type=type_, stem=stem, options=options if qtype.has_options else [], answer=key,
         explanation=(explanation or "").strip(), chapter=(chapter or "").strip(), difficulty=difficulty,
-        tags=split_tags(tags or []), source=(source or "").strip(), retired=retired, line=line,
+        tags=split_tags(tags or []), source_document=citation.document if citation else "",
+        source_article=citation.article if citation else "", retired=retired, line=line,
         any_order=bool(any_order) and type_ == "fill" and len(key) > 1,
     )

@@ -14,7 +14,7 @@ from collections import Counter
 from ...tabular import TableError, column_letter, find_header, normalise_header, read_rows
 from ..types import OPTION_KEYS
 from . import layout
-from .common import InvalidQuestion, ParseResult, build_question, difficulty_of, make_options
+from .common import InvalidQuestion, ParseResult, build_question, citation_of, difficulty_of, make_options
 from .inference import resolve
 
 HEADER_ALIASES = {
@@ -34,13 +34,13 @@ for _key in OPTION_KEYS:
     HEADER_ALIASES[f"option_{_key}"] = {f"选项{_k}", _k, f"option{_k}", f"{_k}选项", f"选项{_k}内容"}
 REQUIRED = {"stem", "answer"}
 COLUMN_FIELDS = {"题型": "type", "题干": "stem", "答案": "answer", "解析": "explanation", "章节": "chapter",
-                 "难度": "difficulty", "标签": "tags", "来源": "source"}
+                 "难度": "difficulty", "标签": "tags", "来源": "source", "出处": "source"}
 # Cells that mean "nothing here" in banks people keep.
 EMPTY_MARKS = {"\\", "/", "无", "—", "-", "——"}
 # A row that may be a header again: a short cell naming the stem column.
 HEADER_HINT = re.compile(r"题干|题目|问题|试题|stem|question|title", re.IGNORECASE)
 # The export/template column order.
-TEMPLATE_HEADER = ["题型", "题干"] + [f"选项{k}" for k in OPTION_KEYS] + ["答案", "解析", "章节", "难度", "标签", "来源"]
+TEMPLATE_HEADER = ["题型", "题干"] + [f"选项{k}" for k in OPTION_KEYS] + ["答案", "解析", "章节", "难度", "标签", "出处"]
 
 
 class Sheet:
@@ -185,5 +185,5 @@ def _row_question(sheet: Sheet, row: list[str], number: int, declared_heading: s
         type_=resolved.type, stem=stem, options=resolved.options, answer=resolved.answer,
         explanation=explanation, chapter=sheet.cell(row, "chapter"),
         difficulty=difficulty_of(sheet.cell(row, "difficulty")), tags=sheet.cell(row, "tags"),
-        source=sheet.cell(row, "source"), line=number, any_order=resolved.any_order,
+        source=citation_of(sheet.cell(row, "source")), line=number, any_order=resolved.any_order,
     )

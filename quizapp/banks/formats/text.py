@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from ...tabular import TableError, check_zip
 from ..types import OPTION_KEYS
 from . import layout
-from .common import BLANK_MARK, InvalidQuestion, ParseResult, build_question, difficulty_of, make_options
+from .common import BLANK_MARK, InvalidQuestion, ParseResult, build_question, citation_of, difficulty_of, make_options
 from .inference import resolve
 
 RUNNING_HEADER_REPEATS = 4
@@ -399,7 +399,7 @@ class Walker:
             type_=resolved.type, stem=stem, options=resolved.options, answer=resolved.answer,
             explanation=block.fields.get("explanation", ""), chapter=block.fields.get("chapter") or block.chapter,
             difficulty=difficulty_of(block.fields.get("difficulty", "")), tags=block.fields.get("tags", ""),
-            source=block.fields.get("source", ""), line=block.line, any_order=resolved.any_order,
+            source=citation_of(block.fields.get("source", "")), line=block.line, any_order=resolved.any_order,
         )
 
 

@@ -90,7 +90,7 @@ def test_all_options_in_one_cell_with_the_safety_bank_header():
     assert [[o["text"] for o in q.options] for q in result.questions[:3]] == [
         ["安全生产", "生命至上", "奖惩机制", "责任制"], ["党政同责", "一岗双责", "齐抓共管"], ["人民安全", "政治安全"]]
     assert [q.chapter for q in result.questions] == ["安全生产重要论述"] * 4
-    assert [q.source for q in result.questions] == ["", "", "《安全生产法》", ""]  # "\" means nothing here
+    assert [q.citation for q in result.questions] == ["", "", "《安全生产法》", ""]  # "\" means nothing here
 
 
 def test_an_option_cell_that_cannot_be_split_names_the_cell():

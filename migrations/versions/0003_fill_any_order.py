@@ -1,13 +1,13 @@
 """Fill questions whose blanks may be answered in any order (乱序).
 
-Revision ID: 0002_fill_any_order
-Revises: 0001
+Revision ID: 0003_fill_any_order
+Revises: 0002_question_sources
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_fill_any_order"
-down_revision = "0001"
+revision = "0003_fill_any_order"
+down_revision = "0002_question_sources"
 branch_labels = None
 depends_on = None
 

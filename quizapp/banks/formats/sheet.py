@@ -26,7 +26,9 @@ HEADER_ALIASES = {
     "chapter": {"章节", "章", "分类", "知识点", "一级纲要", "chapter"},
     "difficulty": {"难度", "难易程度", "difficulty"},
     "tags": {"标签", "tags", "tag"},
-    "source": {"来源", "出处", "题目依据", "依据", "source"},
+    "source": {"来源", "出处", "source"},
+    # Free text ("国家电网企管〔2023〕55号", "第十三条"), rarely a citation: kept with the explanation.
+    "basis": {"题目依据", "依据", "出题依据"},
     "options": {"选项", "options", "备选项", "选项内容"},
 }
 for _key in OPTION_KEYS:
@@ -181,6 +183,9 @@ def _row_question(sheet: Sheet, row: list[str], number: int, declared_heading: s
     options = make_options(texts)
     resolved = resolve(declared, answer, options)
     explanation = sheet.cell(row, "explanation") or cell_explanation or sheet.cell(row, "judge_explanation")
+    basis = sheet.cell(row, "basis")
+    if basis:
+        explanation = f"{explanation}\n依据：{basis}" if explanation else f"依据：{basis}"
     return build_question(
         type_=resolved.type, stem=stem, options=resolved.options, answer=resolved.answer,
         explanation=explanation, chapter=sheet.cell(row, "chapter"),

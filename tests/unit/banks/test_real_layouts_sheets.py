@@ -83,14 +83,15 @@ def test_all_options_in_one_cell_with_the_safety_bank_header():
             [1, "安全生产重要论述", "\\", "通用题库", "单选题", "把（ ）落到实处。", "A-安全生产|B-生命至上|C-奖惩机制|D-责任制",
              "D", "\\", 1],
             [2, "安全生产重要论述", "\\", "通用题库", "多选题", "坚持（ ）。", "A.党政同责 B.一岗双责 C.齐抓共管", "ABC", "\\", 2],
-            [3, "安全生产重要论述", "\\", "通用题库", "单选题", "以（ ）为宗旨。", "A、人民安全；B、政治安全", "A", "《安全生产法》", 1],
+            [3, "安全生产重要论述", "\\", "通用题库", "单选题", "以（ ）为宗旨。", "A、人民安全；B、政治安全", "A", "第十三条", 1],
             [4, "安全生产重要论述", "\\", "通用题库", "判断题", "安全第一。", "", "正确", "\\", 1]]
     result = parse_file("bank.xlsx", workbook(rows))
     assert not result.errors
     assert [[o["text"] for o in q.options] for q in result.questions[:3]] == [
         ["安全生产", "生命至上", "奖惩机制", "责任制"], ["党政同责", "一岗双责", "齐抓共管"], ["人民安全", "政治安全"]]
     assert [q.chapter for q in result.questions] == ["安全生产重要论述"] * 4
-    assert [q.citation for q in result.questions] == ["", "", "《安全生产法》", ""]  # "\" means nothing here
+    # "\" means nothing here; the 依据 column's free text is kept with the explanation.
+    assert [q.explanation for q in result.questions] == ["", "", "依据：第十三条", ""]
 
 
 def test_an_option_cell_that_cannot_be_split_names_the_cell():

@@ -66,7 +66,10 @@ class ParseError:
         return data
 
     def __str__(self) -> str:
-        column = f"（{self.column}）" if self.column and self.kind == "row" else (f" {self.column}" if self.column else "")
+        if not self.column:
+            column = ""
+        else:
+            column = f"（{self.column}）" if self.kind == "row" else f" {self.column}"
         return f"{self.where}{column}：{self.message}"
 
 

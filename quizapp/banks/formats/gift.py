@@ -202,9 +202,10 @@ def _question(before: str, inside: str, after: str, chapter: str, line: int, mar
         accepted = [c.text for c in choices if c.weight in (None, 100)]
         if not accepted:
             raise InvalidQuestion("答案", "简答题没有满分答案。")
-        explanation = clean(general) or next((c.feedback for c in choices if c.weight in (None, 100) and c.feedback), "")
-        return build_question(type_="fill", stem=_stem(before, after, blank=True, markup=markup), options=[], answer=[accepted],
-                              explanation=explanation, chapter=chapter, line=line)
+        explanation = clean(general) or next(
+            (c.feedback for c in choices if c.weight in (None, 100) and c.feedback), "")
+        return build_question(type_="fill", stem=_stem(before, after, blank=True, markup=markup), options=[],
+                              answer=[accepted], explanation=explanation, chapter=chapter, line=line)
     if len(choices) > len(OPTION_KEYS):
         raise InvalidQuestion("选项", f"选项超过{len(OPTION_KEYS)}个。")
     options = [{"key": key, "text": c.text} for key, c in zip(OPTION_KEYS, choices)]

@@ -49,7 +49,9 @@ def join_wrapped(first: str, second: str) -> str:
 
 # "1." "1、" "1．" "(1)" "1)" "第1题" "1 题干" "1<TAB>题干" (Word numbering typed as text).
 STEM_NUMBER = re.compile(
-    r"^\s*(?:第\s*(\d{1,5})\s*题\s*[.、:]?|\(\s*(\d{1,4})\s*\)|(\d{1,5})\s*[.、:)\]](?:(?!\d)|(?=\d{4}年))|(\d{1,3})\s+(?=\S))\s*(.*)$")
+    r"^\s*(?:第\s*(\d{1,5})\s*题\s*[.、:]?|\(\s*(\d{1,4})\s*\)"
+    r"|(\d{1,5})\s*[.、:)\]](?:(?!\d)|(?=\d{4}年))"  # "1." but not "3.14"; "9.2025年…" is question 9
+    r"|(\d{1,3})\s+(?=\S))\s*(.*)$")
 # "题目：……" / "题干：……" without a number.
 STEM_LABEL = re.compile(r"^\s*(?:题目|题干|试题)\s*[:：]\s*(.+)$")
 OPTION_LINE = re.compile(
@@ -62,7 +64,8 @@ JUDGE_OPTION_LINE = re.compile(
 SEPARATOR = re.compile(r"^\s*[-=—_*·~#＝－]{3,}\s*$")
 TITLED_SEPARATOR = re.compile(r"^\s*[-=—_*#]{2,}\s*(.+?)\s*[-=—_*#]{2,}\s*$")
 CHINESE_NUMBER = r"[一二三四五六七八九十百零〇]+"
-SECTION_NUMBER = re.compile(rf"^\s*(?:第\s*{CHINESE_NUMBER}\s*[部分章节]+\s*|\(?{CHINESE_NUMBER}\)?\s*[、.:]?\s*|[IVX]+\s*[.、]\s*)(.*)$")
+SECTION_NUMBER = re.compile(
+    rf"^\s*(?:第\s*{CHINESE_NUMBER}\s*[部分章节]+\s*|\(?{CHINESE_NUMBER}\)?\s*[、.:]?\s*|[IVX]+\s*[.、]\s*)(.*)$")
 CHAPTER_HEADING = re.compile(r"^\s*(第\s*[一二三四五六七八九十百零〇\d]+\s*[章节讲编篇部分单元课].*)$")
 TYPE_TAG = re.compile(r"^\s*[【\[(]\s*(单选题|多选题|判断题|填空题|单选|多选|判断|填空|单项选择题|多项选择题|不定项选择题"
                       r"|不定项|选择题|简答题|问答题|论述题)\s*[】\])]\s*")
@@ -183,7 +186,8 @@ def strip_decoration(stem: str) -> str:
 
 ANSWER_WORDS = "正确答案|参考答案|标准答案|答案"
 ANSWER_LINE = re.compile(
-    rf"^\s*(?:[【\[(]\s*(?:{ANSWER_WORDS})\s*[】\])]\s*[:;]?|(?:{ANSWER_WORDS})\s*[:;]|(?:{ANSWER_WORDS})\s+(?=\S))\s*(.*)$")
+    rf"^\s*(?:[【\[(]\s*(?:{ANSWER_WORDS})\s*[】\])]\s*[:;]?|(?:{ANSWER_WORDS})\s*[:;]|(?:{ANSWER_WORDS})\s+(?=\S))"
+    r"\s*(.*)$")
 ANSWER_GLUED = re.compile(rf"(?:[【\[(]\s*)?(?:{ANSWER_WORDS})\s*[】\])]?\s*[:;]\s*(\S.*)$")
 FIELD_LINE = re.compile(
     r"^\s*[【\[]?\s*(答案解析|试题解析|解析|解答|章节|知识点|难度|标签|来源|出处|题型)\s*[】\]]?\s*[:;]?\s*(.*)$")

@@ -29,3 +29,29 @@ def bank_health(bank: QuestionBank) -> HealthReport:
 def file_health(questions) -> HealthReport:
     """题库体检 of the questions read from a file (before or without importing it): refs are their numbers."""
     return check_bank(HealthQuestion.of(question, number) for number, question in enumerate(questions, start=1))
+
+
+def file_ref(number: int) -> str:
+    """How the preview names a question of the file (stored questions are named by their id)."""
+    return f"文件第{number}题"
+
+
+def import_health(report) -> HealthReport:
+    """题库体检 of the bank as a previewed import would leave it (content only: no exam statistics).
+
+    The bank's active questions, those the file updates in their new form, and the
+    file's new questions (named 文件第N题), so that a near-copy of a question already
+    in the bank, or a bank tipped towards one answer letter, shows before it is written.
+    """
+    updated = {bank_id: (number, question) for bank_id, number, question in report.planned_updates}
+    questions = []
+    for stored in (bank_questions(report.bank_id) if report.bank_id else []):
+        if stored.ref in updated:
+            number, question = updated[stored.ref]
+            if not question.retired:
+                questions.append(HealthQuestion.of(question, stored.ref))
+        else:
+            questions.append(stored)
+    questions += [HealthQuestion.of(question, file_ref(number))
+                  for number, question in report.planned_inserts if not question.retired]
+    return check_bank(questions)

@@ -89,13 +89,24 @@ class PracticeQuestion:
                 marks["true" if given else "false"] = WRONG
             return marks
         if self.type == "fill":
-            blanks = given or []
-            return {index: RIGHT if index < len(blanks) and normalise_text(blanks[index]) in
-                    {normalise_text(alternative) for alternative in alternatives} else WRONG
-                    for index, alternatives in enumerate(self.question.answer)}
+            return _blank_marks(self.question.answer, list(given or []), bool(self.question.any_order))
         right = {self.key} if self.type == "single" else set(self.key)
         chosen = {given} if isinstance(given, str) else set(given or [])
         return {**{letter: WRONG for letter in chosen - right}, **{letter: RIGHT for letter in right}}
+
+
+def _blank_marks(key: list[list[str]], given: list[str], any_order: bool) -> dict[int, str]:
+    """Each blank right or wrong; with 乱序 (any order) a blank may match any blank not matched yet."""
+    accepted = [{normalise_text(alternative) for alternative in alternatives} for alternatives in key]
+    marks = {}
+    for index in range(len(key)):
+        answer = normalise_text(given[index]) if index < len(given) else ""
+        candidates = range(len(accepted)) if any_order else [index]
+        match = next((c for c in candidates if accepted[c] is not None and answer in accepted[c]), None)
+        if match is not None and any_order:
+            accepted[match] = None
+        marks[index] = RIGHT if match is not None else WRONG
+    return marks
 
 
 def for_officer(officer_id: int, question: Question) -> PracticeQuestion:

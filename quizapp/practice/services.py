@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from .. import timeutil
 from ..banks.models import Question, QuestionBank
-from ..banks.types import QUESTION_TYPES, AnswerError
+from ..banks.types import QUESTION_TYPES, AnswerError, grading_key
 from ..errors import DomainError
 from ..extensions import db
 from ..upsert import insert_ignore
@@ -272,7 +272,7 @@ def record_answer(officer_id: int, question_id: int, raw_answer, mode: str = "se
     given = parse_answer(question, raw_answer)  # in the letters the officer saw
     answer = view.original_answer(given)
     qtype = QUESTION_TYPES[question.type]
-    correct = qtype.grade(question.answer, answer, 1.0).correct
+    correct = qtype.grade(grading_key(question.type, question.answer, question.any_order), answer, 1.0).correct
     moment = timeutil.now()
     mode = mode if mode in MODES else "sequential"
     try:

@@ -18,7 +18,7 @@ from quizapp.signals import attempt_submitted
 from quizapp.site_settings import set_setting
 from quizapp.study.minutes import record_heartbeat
 from tests.factories import make_officer
-from tests.practice_factories import RIGHT, WRONG, make_practice_bank, questions_of
+from tests.practice_factories import make_practice_bank, questions_of, right_for, wrong_for
 
 NOON = datetime(2026, 5, 13, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 
@@ -39,13 +39,13 @@ def test_correct_practice_answers_earn_points_up_to_the_daily_cap(officer):
     bank = make_practice_bank()
     qs = questions_of(bank)
     with time_machine.travel(NOON, tick=False) as clock:
-        record_answer(officer.id, qs[0].id, WRONG["single"])
+        record_answer(officer.id, qs[0].id, wrong_for(officer.id, qs[0]))
         assert services.officer_total(officer.id) == 0
         for question in qs[:4]:
-            record_answer(officer.id, question.id, RIGHT[question.type])
+            record_answer(officer.id, question.id, right_for(officer.id, question))
         assert services.officer_total(officer.id) == 5  # 2 + 2 + 1, then the cap
         clock.shift(timedelta(days=1))
-        record_answer(officer.id, qs[0].id, RIGHT["single"])
+        record_answer(officer.id, qs[0].id, right_for(officer.id, qs[0]))
     assert services.officer_total(officer.id) == 7
 
 

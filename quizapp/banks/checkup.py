@@ -1,6 +1,15 @@
 """The bank health check (题库体检) fed from the database: a bank's active questions and
-their statistics in the exams sat, handed to the pure ``health.check_bank``."""
+their statistics in the exams sat, handed to the pure ``health.check_bank``.
+
+The check of a 10,000-question bank costs about a second of CPU, mostly the
+near-duplicate search, and the bank page shows it on every visit: reports are
+kept per process for the last few inputs, keyed by a digest of everything the
+check reads, so an unchanged bank is not checked again and any change is.
+"""
 from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
 
 import sqlalchemy as sa
 
@@ -19,11 +28,28 @@ def bank_questions(bank_id: int) -> list[HealthQuestion]:
                            row.chapter or "") for row in rows]
 
 
+REMEMBERED_REPORTS = 16
+_reports: OrderedDict[str, HealthReport] = OrderedDict()
+
+
+def _remembered_check(questions: list[HealthQuestion], exam_items) -> HealthReport:
+    """check_bank, remembered by a digest of its inputs (it is a pure function of them)."""
+    digest = hashlib.sha256(repr((questions, exam_items)).encode()).hexdigest()
+    report = _reports.get(digest)
+    if report is None:
+        report = _reports[digest] = check_bank(questions, exam_items)
+        while len(_reports) > REMEMBERED_REPORTS:
+            _reports.popitem(last=False)
+    else:
+        _reports.move_to_end(digest)
+    return report
+
+
 def bank_health(bank: QuestionBank) -> HealthReport:
     """题库体检 of a stored bank, with what the exams sat so far say about its questions."""
     from ..reports.services import bank_exam_items  # reports reads the banks' models: imported when used
 
-    return check_bank(bank_questions(bank.id), bank_exam_items(bank.id))
+    return _remembered_check(bank_questions(bank.id), bank_exam_items(bank.id))
 
 
 def file_health(questions) -> HealthReport:

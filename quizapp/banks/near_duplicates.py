@@ -9,9 +9,11 @@ prefix filter of the AllPairs algorithm (Bayardo et al., WWW 2007) finds exactly
 the same pairs while comparing only a few: order each set's shingles from the
 rarest to the commonest; two sets with Jaccard ≥ t share at least ⌈t·|x|⌉
 shingles (x the larger), and then at least k of them lie among the first
-``|x| − ⌈t·|x|⌉ + k`` of each. Only those prefixes are indexed; a candidate is
-compared only if it shares k prefix shingles (k = 2: a single common rare word
-is no reason to compare) and its size allows the threshold (``|y| ≥ t·|x|``).
+``|x| − ⌈t·|x|⌉ + k`` of x and ``|y| − ⌈2t/(1+t)·|y|⌉ + k`` of y (the smaller,
+indexed earlier: the overlap needed is at least ⌈t/(1+t)·(|x|+|y|)⌉). Only those
+prefixes are indexed; a candidate is compared only if it shares k of them (a few
+common rare words are no reason to compare; k = 5 measured fastest) and its size
+allows the threshold (``|y| ≥ t·|x|``).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from collections.abc import Hashable, Iterable, Sequence
 
 SHINGLE_SIZE = 2  # Chinese words are mostly two characters: bigrams compare wording, not single characters
 # Candidates must share this many shingles of their prefixes (each prefix one longer per extra shingle).
-SHARED_IN_PREFIX = 3
+SHARED_IN_PREFIX = 5
 PUNCTUATION = re.compile(r"[\W_]+", re.UNICODE)
 BLANK_MARKS = re.compile(r"[（(]\s*[）)]|_{2,}|＿+")
 
@@ -75,19 +77,30 @@ def similar_pairs(items: Sequence[tuple[Hashable, frozenset]], threshold: float,
     rank = {token: number for number, token in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
     ordered = sorted(((index, sorted(map(rank.__getitem__, tokens))) for index, (_, tokens) in enumerate(items)),
                      key=lambda entry: len(entry[1]))
+    lengths = [len(tokens) for _, tokens in items]
     index: dict[int, list[int]] = defaultdict(list)
+    # Posting lists fill in size order, so the sets too small for this one (and for every larger one
+    # after it) sit at their front: each list keeps where its still-useful part starts.
+    starts: dict[int, int] = defaultdict(int)
     found: list[tuple[int, int, float]] = []
     for position, tokens in ordered:
         size = len(tokens)
-        overlap = math.ceil(threshold * size - 1e-9)  # the least any partner shares with this set
+        smallest = threshold * size - 1e-9  # a partner smaller than this cannot reach the threshold
+        overlap = math.ceil(smallest)  # the least any partner shares with this set
         prefix = min(size, size - overlap + SHARED_IN_PREFIX)
         needed = min(SHARED_IN_PREFIX, overlap)
+        postings = []
+        for token in tokens[:prefix]:
+            posting = index.get(token)
+            if posting:
+                start = starts[token]
+                while start < len(posting) and lengths[posting[start]] < smallest:
+                    start += 1
+                starts[token] = start
+                postings.append(itertools.islice(posting, start, None))
         # Counting in C (Counter over the posting lists) is what keeps a large bank fast.
-        shared = Counter(itertools.chain.from_iterable(index[token] for token in tokens[:prefix] if token in index))
-        for other, count in shared.items():
-            # Sets come in size order, so ``other`` is never larger; the size filter drops the hopeless.
-            if count < needed or len(items[other][1]) < threshold * size - 1e-9:
-                continue
+        shared = Counter(itertools.chain.from_iterable(postings))
+        for other in [other for other, count in shared.items() if count >= needed]:
             similarity = jaccard(items[position][1], items[other][1])
             if similarity >= threshold - 1e-9:
                 first, second = sorted((position, other))
@@ -95,7 +108,9 @@ def similar_pairs(items: Sequence[tuple[Hashable, frozenset]], threshold: float,
         if limit is not None and len(found) >= limit:
             found = found[:limit]
             break
-        for token in tokens[:prefix]:
+        # A later (larger) partner shares at least ⌈2t/(1+t)·size⌉ with this set: a shorter prefix is indexed.
+        indexed = min(size, size - math.ceil(2 * threshold / (1 + threshold) * size - 1e-9) + SHARED_IN_PREFIX)
+        for token in tokens[:indexed]:
             index[token].append(position)
     found.sort(key=lambda pair: (-pair[2], pair[0], pair[1]))
     return [(items[a][0], items[b][0], round(s, 4)) for a, b, s in found]

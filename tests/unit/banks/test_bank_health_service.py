@@ -116,3 +116,16 @@ def test_bank_page_and_health_page_show_the_findings_with_edit_links(client, bad
     health = client.get(f"/admin/banks/{bank.id}/health").get_data(as_text=True)
     assert "为什么重要" in health and "几乎人人答错的题" in health
     assert f'href="/admin/banks/questions/{judges[1]}"' in health
+
+
+def test_a_remembered_report_is_never_stale(app):
+    from quizapp.banks.checkup import bank_health
+
+    bank = services.create_bank(None, "小题库", "theory")
+    question = services.create_question(None, bank, services.QuestionInput(
+        "judge", "人民警察必须以宪法和法律为活动准则。", [], "对", explanation="第四条。", chapter="总则"))
+    first = bank_health(bank)
+    assert bank_health(bank) is first  # unchanged: not checked again
+    services.update_question(None, question, services.QuestionInput(
+        "judge", "人民警察必须以宪法和法律为活动准则。", [], "对", explanation="", chapter="总则"))
+    assert "missing_explanations" in {f.code for f in bank_health(bank).findings}

@@ -100,10 +100,12 @@ def clear_process_caches() -> None:
     """The per-process caches keyed by database ids: after a truncation or with another
     app's database, a cached question pool would name other questions (a cached paper
     would be caught by its seed, but at the cost of a retry)."""
+    from quizapp.contests import live_state
     from quizapp.exams import saving, taking
 
     taking._POOLS.clear()
     saving.PAPERS.clear()
+    live_state.clear_caches()
 
 
 def truncate_all() -> None:

@@ -1,0 +1,95 @@
+// Live contest: polling a state document with conditional requests, the server's clock,
+// and small DOM helpers shared by the phone, the big screen and the host console.
+var Live = (function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  // Polls url every `interval` ms with If-None-Match; calls onDoc(doc) when it changed.
+  // onLine(true|false) reports whether the server answers. The server's time arrives on
+  // every response (X-Server-Time), so countdowns follow the server, not the phone.
+  function poller(url, interval, onDoc, onLine) {
+    var etag = null, failures = 0, timer = null, offset = 0, busy = false;
+    function schedule(delay) {
+      clearTimeout(timer);
+      timer = setTimeout(tick, delay);
+    }
+    function tick() {
+      if (busy) return;
+      busy = true;
+      var headers = { "Accept": "application/json" };
+      if (etag) headers["If-None-Match"] = etag;
+      var sent = Date.now();
+      fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" }).then(function (response) {
+        var server = Number(response.headers.get("X-Server-Time"));
+        if (server) offset = server - (sent + Date.now()) / 2;
+        if (response.status === 304) return null;
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        etag = response.headers.get("ETag");
+        return response.json();
+      }).then(function (doc) {
+        failures = 0;
+        if (onLine) onLine(true);
+        if (doc) onDoc(doc);
+      }).catch(function () {
+        failures += 1;
+        if (onLine) onLine(false);
+      }).then(function () {
+        busy = false;
+        // After a failure wait longer each time (at most 5 s), so a hall of phones
+        // coming back after a Wi-Fi drop does not arrive all at once.
+        schedule(failures ? Math.min(interval * (1 + failures) + Math.random() * 500, 5000) : interval);
+      });
+    }
+    tick();
+    return {
+      now: function () { return Date.now() + offset; },
+      refresh: function () { etag = null; schedule(0); }
+    };
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", cache: "no-store",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, ok: response.ok, data: data };
+      });
+    });
+  }
+
+  function getJson(url) {
+    return fetch(url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); });
+  }
+
+  function show(element, visible) { if (element) element.hidden = !visible; }
+
+  function text(element, value) { if (element) element.textContent = value == null ? "" : String(value); }
+
+  function el(tag, className, content) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (content != null) node.textContent = String(content);
+    return node;
+  }
+
+  function seconds(ms) { return Math.max(0, Math.ceil(ms / 1000)); }
+
+  function score(value) {
+    var n = Number(value || 0);
+    return (Math.round(n * 10) / 10).toString();
+  }
+
+  function errorMessage(result) {
+    return (result.data && result.data.error && result.data.error.message) || "提交失败，请重试。";
+  }
+
+  return { poller: poller, post: post, getJson: getJson, show: show, text: text, el: el, seconds: seconds,
+           score: score, errorMessage: errorMessage };
+})();

@@ -152,6 +152,7 @@ def join_page():
             form.code.data = code or form.code.data
         else:
             remember_joined(contest.id)
+            session["live_just_joined"] = contest.id  # the page it leads to is not a rejoin
             return redirect(url_for("contests.play", contest_id=contest.id))
     running = db.session.scalars(sa.select(LiveContest).where(LiveContest.status != "finished")
                                  .order_by(LiveContest.id.desc()).limit(5)).all()
@@ -169,7 +170,7 @@ def play(contest_id: int):
             return redirect(url_for("contests.join"))
     elif not live_play.is_participant(contest.id, current_user.id):
         return redirect(url_for("contests.join"))
-    else:
+    elif session.pop("live_just_joined", None) != contest.id:
         live_play.join_contest(current_user, contest, request.remote_addr)
     remember_joined(contest.id)
     return render_template("contests/play.html", contest=contest, poll_ms=PHONE_POLL_MS)

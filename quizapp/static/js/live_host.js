@@ -28,6 +28,7 @@
     if (doc.answered != null && doc.question) counts += " · 本题已作答 " + doc.answered + " 人";
     if (doc.phase === "staking") counts += " · 已选分值 " + (doc.staked || 0) + " 人";
     Live.text($("host-counts"), counts);
+    Live.show($("delete-contest"), doc.status === "lobby");
     renderQuestion();
     renderAnswers();
     fill($("host-top"), (doc.top || []).map(function (r) { return (r.badge || r.rank + ".") + " " + r.name + "（" + r.team + "） " + Live.score(r.score) + "分"; }));

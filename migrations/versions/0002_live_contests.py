@@ -2,7 +2,7 @@
 stakes, answers and score corrections.
 
 Revision ID: 0002_live_contests
-Revises: 0001
+Revises: 0002_question_sources
 Create Date: 2026-12-02 08:46:37.950257
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0002_live_contests'
-down_revision = '0001'
+down_revision = '0002_question_sources'
 branch_labels = None
 depends_on = None
 

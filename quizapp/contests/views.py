@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from ..auth.access import organiser_required
 from ..banks.models import QuestionBank
 from ..extensions import db
+from ..qrcodes import qr_svg
 from ..reports.xlsx import content_disposition, report_filename
 from . import live_host, live_play, live_setup
 from .errors import ContestError
@@ -131,7 +132,7 @@ def screen(token: str):
         abort(404)
     join_url = url_for("contests.join", code=contest.code, _external=True)
     return render_template("contests/screen.html", contest=contest, join_url=join_url, poll_ms=SCREEN_POLL_MS,
-                           qr_svg=None)
+                           qr_svg=qr_svg(join_url, title="扫码加入竞赛"))
 
 
 # ---------------------------------------------------------------- phones

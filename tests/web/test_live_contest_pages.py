@@ -61,6 +61,7 @@ def test_officers_cannot_reach_the_console_and_the_screen_needs_only_its_token(a
     make_officer(badge="800001")
     screen = client.get(f"/live/screen/{contest.screen_token}")
     assert screen.status_code == 200 and contest.code in screen.get_data(as_text=True)
+    assert 'class="qr-code"' in screen.get_data(as_text=True)
     assert client.get("/live/screen/wrong-token").status_code == 404
     state = client.get(f"/api/v1/live/screen/{contest.screen_token}")
     assert state.get_json()["code"] == contest.code and state.get_json()["joined"] == 0

@@ -194,10 +194,15 @@ class Gunicorn:
     """The production gunicorn config (deploy/gunicorn.conf.py) with 2 workers x 4 threads on
     loopback and no access log: the same command for every app a benchmark compares."""
 
-    def __init__(self, target: str, env: dict):
+    def __init__(self, target: str, env: dict, workers: str | None = "2", threads: str | None = "4"):
+        """``workers`` / ``threads`` None: the config's own defaults (cores + 1 workers, 4 threads)."""
         self.port = free_port()
-        env = dict(env, GUNICORN_WORKERS="2", GUNICORN_THREADS="4", GUNICORN_BIND=f"127.0.0.1:{self.port}",
-                   GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
+        env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
+        for name, value in (("GUNICORN_WORKERS", workers), ("GUNICORN_THREADS", threads)):
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         self.process = subprocess.Popen(
             [GUNICORN, "-c", str(DEPLOY_CONFIG), "--pythonpath", str(Path(__file__).parent), target],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -25,6 +25,10 @@ from .errors import ContestError
 from .models import LiveAnswer, LiveContest, LiveCorrection, LiveParticipant, LiveQuestion, LiveStake
 
 MAX_CORRECTION = 1000
+# Answering opens this long after the host's "open": every phone has learnt the opening
+# time by then (they poll at FAST_POLL_MS while a question is shown) and enables its
+# buttons at that server instant, so no phone starts later because its poll came later.
+OPEN_LEAD = timedelta(milliseconds=1500)
 
 
 @contextmanager
@@ -103,8 +107,8 @@ def _show(_actor, contest, question, now, _total):
 
 
 def _open(_actor, contest, question, now, _total):
-    question.opened_at = now
-    question.deadline = now + timedelta(seconds=question.round.seconds)
+    question.opened_at = now + OPEN_LEAD
+    question.deadline = question.opened_at + timedelta(seconds=question.round.seconds)
     contest.phase = "open"
 
 

@@ -93,7 +93,7 @@ def submit_answer(officer_id: int, contest_id: int, position: int, answer, recei
         reason = live_rules.refusal(received_at, row.opened_at, row.deadline, row.closed_at, taken_at, row.paused_at,
                                     row.pauses or ())
         if reason:
-            raise ContestError(reason, status=409, code="not_open")
+            raise ContestError(reason[1], status=409, code=reason[0])
         options = row.options or []
         try:
             canonical = QUESTION_TYPES[row.type].parse_answer(answer, options)

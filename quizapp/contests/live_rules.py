@@ -86,20 +86,20 @@ def answer_window_end(deadline: datetime, closed_at: datetime | None, taken_at: 
 
 def refusal(received_at: datetime, opened_at: datetime | None, deadline: datetime | None,
             closed_at: datetime | None, taken_at: datetime | None, paused_at: datetime | None,
-            pauses: Sequence[Sequence[int]] = ()) -> str | None:
-    """Why an answer received at ``received_at`` does not count (a Chinese message), or None.
-    ``paused_at``: a pause going on now; ``pauses``: the pauses before, [start, end] in ms."""
+            pauses: Sequence[Sequence[int]] = ()) -> tuple[str, str] | None:
+    """Why an answer received at ``received_at`` does not count — (code, Chinese message) —
+    or None. ``paused_at``: a pause going on now; ``pauses``: the pauses before, [start, end] in ms."""
     if opened_at is None or received_at < opened_at:
-        return "尚未开始作答。"
+        return "not_open", "尚未开始作答。"
     moment = received_at.timestamp() * 1000
     if (paused_at is not None and received_at >= paused_at) or any(start <= moment < end for start, end in pauses):
-        return "比赛已暂停，请等待主持人继续。"
+        return "paused", "比赛已暂停，请等待主持人继续。"
     end = answer_window_end(deadline, closed_at, taken_at)
     if received_at < end:
         return None
     if taken_at is not None and end == taken_at:
-        return "本题已被抢答。"
-    return "作答时间已到。"
+        return "taken", "本题已被抢答。"
+    return "time_up", "作答时间已到。"
 
 
 def elapsed_ms(received_at: datetime, opened_at: datetime, pauses: Sequence[Sequence[int]] = ()) -> int:

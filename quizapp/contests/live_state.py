@@ -30,6 +30,12 @@ from .models import (PHASES, ROUND_KINDS, LiveAnswer, LiveContest, LiveCorrectio
 from .ranking import Placed, Result, TeamStanding, rank_individuals, rank_teams
 
 CONTENT_PHASES = ("shown", "open", "closed", "revealed")
+# How often phones poll, by phase (the document tells them): often while the next step
+# decides what everyone sees at once (the question shown, answering opened), seldom
+# while answering runs or results are up. bench/README.md has the measurements.
+FAST_POLL_MS = 500
+SLOW_POLL_MS = 1500
+FAST_PHASES = ("ready", "staking", "shown")
 STANDINGS_PHASES = ("revealed", "leaderboard", "podium")
 TOP = 10
 
@@ -177,8 +183,10 @@ def taken_at(question: LiveQuestion) -> datetime | None:
 def contest_question(contest: LiveContest) -> LiveQuestion | None:
     if contest.current_position is None:
         return None
+    # populate_existing: a session that loaded this row before must not show its old times.
     return db.session.scalar(sa.select(LiveQuestion).where(
-        LiveQuestion.contest_id == contest.id, LiveQuestion.position == contest.current_position))
+        LiveQuestion.contest_id == contest.id, LiveQuestion.position == contest.current_position)
+        .execution_options(populate_existing=True))
 
 
 def public_doc(contest: LiveContest) -> dict:
@@ -187,7 +195,8 @@ def public_doc(contest: LiveContest) -> dict:
                               .where(LiveQuestion.contest_id == contest.id)) or 0
     doc = {"v": contest.version, "title": contest.title, "status": contest.status, "phase": contest.phase,
            "phase_label": PHASES[contest.phase], "paused": contest.paused_at is not None, "total": total,
-           "scores_version": contest.scores_version}
+           "scores_version": contest.scores_version,
+           "poll_ms": FAST_POLL_MS if contest.phase in FAST_PHASES else SLOW_POLL_MS}
     question = contest_question(contest)
     if question is not None:
         doc.update(_question_part(contest, question))
@@ -205,6 +214,7 @@ def _question_part(contest: LiveContest, question: LiveQuestion) -> dict:
         part["question"] = {"type": question.type, "type_label": TYPE_LABELS[question.type], "stem": question.stem,
                             "options": phone_options(question)}
     if question.opened_at is not None and contest.phase in ("open", "closed", "revealed"):
+        part["opens_ms"] = epoch_ms(question.opened_at)
         part["deadline_ms"] = epoch_ms(question.closed_at or question.deadline)
         if contest.paused_at is not None and contest.phase == "open":
             part["remaining_ms"] = max(0, epoch_ms(question.deadline) - epoch_ms(contest.paused_at))

@@ -3,10 +3,14 @@ screen by token, joining by code, the phones' conditional polls, answers and hos
 from __future__ import annotations
 
 import io
+import time
+from datetime import timedelta
 
 import sqlalchemy as sa
+import time_machine
 from openpyxl import load_workbook
 
+from quizapp import timeutil
 from quizapp.contests.models import LiveAnswer, LiveContest, LiveJoin, LiveParticipant
 from quizapp.extensions import db
 
@@ -103,6 +107,12 @@ def test_joining_by_code_then_polling_with_etags_and_answering(app, client):
     assert changed.status_code == 200 and doc["phase"] == "open" and doc["question"]["stem"]
     assert "key" not in doc and "deadline_ms" in doc
 
+    early = _json_post(client, f"/api/v1/live/{contest.id}/answers", {"position": 0, "answer": "A"},
+                       f"/live/{contest.id}")
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_open"  # opens 1.5 s later
+    assert doc["opens_ms"] > int(time.time() * 1000)
+    traveller = time_machine.travel(timeutil.now() + timedelta(seconds=2), tick=True)
+    traveller.start()
     saved = _json_post(client, f"/api/v1/live/{contest.id}/answers", {"position": 0, "answer": "A"},
                        f"/live/{contest.id}")
     assert saved.status_code == 201 and saved.get_json()["received_at"]
@@ -114,11 +124,13 @@ def test_joining_by_code_then_polling_with_etags_and_answering(app, client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LiveAnswer)) == 1
 
     for action in ("close", "reveal"):
-        _json_post(host_client, f"/api/v1/live/{contest.id}/actions", {"action": action})
+        stepped = _json_post(host_client, f"/api/v1/live/{contest.id}/actions", {"action": action})
+        assert stepped.status_code == 200, stepped.get_json()
     revealed = client.get(f"/api/v1/live/{contest.id}/state").get_json()
     assert revealed["key"] == "A"
     mine = client.get(f"/api/v1/live/{contest.id}/me").get_json()
     assert (mine["correct"], mine["rank"], mine["team"]) == (True, 1, "刑侦大队") and mine["points"] > 5
+    traveller.stop()  # (cookies signed in the travelled time would look forged before it)
 
 
 def test_results_page_and_xlsx_carry_the_summary_sentence(app, client):

@@ -11,7 +11,9 @@ var Live = (function () {
   // Polls url every `interval` ms with If-None-Match; calls onDoc(doc) when it changed.
   // onLine(true|false) reports whether the server answers. The server's time arrives on
   // every response (X-Server-Time), so countdowns follow the server, not the phone.
-  function poller(url, interval, onDoc, onLine) {
+  // With `adaptive`, a document's poll_ms sets the interval (the server knows when the
+  // next change must reach everyone quickly).
+  function poller(url, interval, onDoc, onLine, adaptive) {
     var etag = null, failures = 0, timer = null, offset = 0, busy = false;
     function schedule(delay) {
       clearTimeout(timer);
@@ -33,6 +35,7 @@ var Live = (function () {
       }).then(function (doc) {
         failures = 0;
         if (onLine) onLine(true);
+        if (doc && adaptive && doc.poll_ms) interval = doc.poll_ms;
         if (doc) onDoc(doc);
       }).catch(function () {
         failures += 1;

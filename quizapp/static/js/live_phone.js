@@ -13,7 +13,7 @@
   var failed = {};  // question position -> an answer that could not be sent (tap again)
   var poll = Live.poller(urls.state, Number(root.dataset.poll) || 1000, onDoc, function (online) {
     Live.show($("offline"), !online);
-  });
+  }, true);
 
   function onDoc(next) {
     doc = next;
@@ -141,7 +141,8 @@
 
   function canAnswer() {
     if (!doc || doc.phase !== "open" || doc.paused || doc.taken || sent[doc.position]) return false;
-    return doc.deadline_ms == null || poll.now() < doc.deadline_ms;
+    var now = poll.now();
+    return (doc.opens_ms == null || now >= doc.opens_ms) && (doc.deadline_ms == null || now < doc.deadline_ms);
   }
 
   function questionStatus(mine, keys) {
@@ -161,6 +162,7 @@
     if (doc.phase === "shown") return "请听主持人读题，开始作答后再选择。";
     if (doc.phase === "open") {
       if (doc.taken) return "本题已被抢答。";
+      if (doc.opens_ms != null && poll.now() < doc.opens_ms) return "准备作答…";
       if (doc.deadline_ms != null && poll.now() >= doc.deadline_ms) return "作答时间已到。";
       return doc.question.type === "multiple" ? "可选多项，选好后点“提交答案”。" : "点选一个答案即提交，提交后不能修改。";
     }
@@ -212,8 +214,13 @@
   function tickCountdown() {
     var box = $("countdown");
     if (!doc || doc.phase !== "open" || doc.deadline_ms == null) { Live.show(box, false); return; }
-    var remaining = doc.paused && doc.remaining_ms != null ? doc.remaining_ms : doc.deadline_ms - poll.now();
+    var now = poll.now();
+    var remaining = doc.paused && doc.remaining_ms != null ? doc.remaining_ms : doc.deadline_ms - now;
     Live.show(box, true);
+    if (doc.opens_ms != null && now < doc.opens_ms && !doc.paused) {
+      Live.text(box, "准备 " + Live.seconds(doc.opens_ms - now));
+      return;
+    }
     Live.text(box, remaining > 0 ? "剩余 " + Live.seconds(remaining) + " 秒" : "时间到");
     box.classList.toggle("urgent", remaining > 0 && remaining <= 5000);
   }

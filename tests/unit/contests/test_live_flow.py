@@ -176,16 +176,22 @@ def test_a_pause_stops_the_clock_and_refuses_answers_meanwhile(app):
     t0 = timeutil.now()
     step(contest, host, "start", "show", now=t0)
     step(contest, host, "open", now=t0)
-    step(contest, host, "pause", now=t0 + timedelta(seconds=5))
+    start = opened_at(contest)  # a moment after the host's "open": every phone learns it first
+    assert start > t0
+    with pytest.raises(ContestError, match="尚未开始作答"):
+        answer(officer, contest, 0, RIGHT["single"], start - timedelta(milliseconds=1))
+    step(contest, host, "pause", now=start + timedelta(seconds=5))
     with pytest.raises(ContestError, match="暂停"):
-        answer(officer, contest, 0, RIGHT["single"], t0 + timedelta(seconds=6))
-    step(contest, host, "resume", now=t0 + timedelta(seconds=65))
+        answer(officer, contest, 0, RIGHT["single"], start + timedelta(seconds=6))
+    step(contest, host, "resume", now=start + timedelta(seconds=65))
     question = live_state.contest_question(db.session.get(LiveContest, contest.id))
-    assert question.deadline == t0 + timedelta(seconds=80)  # 20 s + the 60 s pause
-    answer(officer, contest, 0, RIGHT["single"], t0 + timedelta(seconds=75))  # 15 s of answering time
-    answer(other, contest, 0, RIGHT["single"], t0 + timedelta(seconds=4))  # sent before the pause
-    step(contest, host, "close", "reveal", now=t0 + timedelta(seconds=90))
-    assert scores(contest) == {"甲": 6.2, "乙": 9.0}
+    assert question.deadline == start + timedelta(seconds=80)  # 20 s + the 60 s pause
+    answer(officer, contest, 0, RIGHT["single"], start + timedelta(seconds=75))  # 15 s of answering time
+    answer(other, contest, 0, RIGHT["single"], start + timedelta(seconds=4))  # sent before the pause
+    with pytest.raises(ContestError, match="暂停"):  # received during the pause, stored after it
+        answer(join(contest, "900003", "丙"), contest, 0, RIGHT["single"], start + timedelta(seconds=30))
+    step(contest, host, "close", "reveal", now=start + timedelta(seconds=90))
+    assert scores(contest) == {"甲": 6.2, "乙": 9.0, "丙": 0.0}
 
 
 def test_standings_rank_by_score_then_time_then_last_answer_with_teams_summed_or_averaged(app):

@@ -250,13 +250,14 @@ async def host(port: int, contest_id: int, cookie: str, csrf: str, questions: li
 
     await asyncio.sleep(3)
     for position, (kind, seconds) in enumerate(questions):
+        print(f"question {position + 1} of {len(questions)}", file=sys.stderr, flush=True)
         await act("start" if position == 0 else "next")
         await asyncio.sleep(1.5)
         record.shows[position] = time.monotonic()
         await act("show")
         await asyncio.sleep(3)  # the host reads the question out
         await act("open")
-        await asyncio.sleep(1.5 + seconds + 0.3)  # answering opens 1.5 s later; then its deadline passes
+        await asyncio.sleep(2 + seconds + 0.3)  # answering opens 2 s later; then its deadline passes
         record.closes[position] = time.monotonic()
         await act("close")
         await asyncio.sleep(1)

@@ -71,8 +71,8 @@ def phone_state(contest_id: int):
     etag = f'"{mark[0]}"'
     if request.headers.get("If-None-Match") == etag:
         return _not_modified(etag)
-    doc = live_state.public_doc_for(contest_id, mark)
-    return _json(doc, f'"{doc["v"]}"')
+    doc, body = live_state.public_doc_for(contest_id, mark)
+    return _stamped(Response(body, mimetype="application/json"), f'"{doc["v"]}"')
 
 
 @bp.get("/<int:contest_id>/me")

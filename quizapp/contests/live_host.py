@@ -26,9 +26,9 @@ from .models import LiveAnswer, LiveContest, LiveCorrection, LiveParticipant, Li
 
 MAX_CORRECTION = 1000
 # Answering opens this long after the host's "open": every phone has learnt the opening
-# time by then (they poll at FAST_POLL_MS while a question is shown) and enables its
+# time by then (they poll every second while a question is shown) and enables its
 # buttons at that server instant, so no phone starts later because its poll came later.
-OPEN_LEAD = timedelta(milliseconds=1500)
+OPEN_LEAD = timedelta(seconds=2)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ only once revealed; standings count revealed questions only.
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ CONTENT_PHASES = ("shown", "open", "closed", "revealed")
 # decides what everyone sees at once (the question shown, answering opened), seldom
 # while answering runs or results are up. bench/README.md has the measurements.
 FAST_POLL_MS = 500
+MEDIUM_POLL_MS = 1000
 SLOW_POLL_MS = 1500
-FAST_PHASES = ("ready", "staking", "shown")
+FAST_PHASES = ("ready", "staking")  # the show is next: it must reach every phone within a second
+MEDIUM_PHASES = ("shown",)  # the opening is next: phones learn it before it happens (OPEN_LEAD)
 STANDINGS_PHASES = ("revealed", "leaderboard", "podium")
 TOP = 10
 
@@ -189,6 +192,13 @@ def contest_question(contest: LiveContest) -> LiveQuestion | None:
         .execution_options(populate_existing=True))
 
 
+def poll_interval(phase: str) -> int:
+    """How often phones should ask in this phase (ms)."""
+    if phase in FAST_PHASES:
+        return FAST_POLL_MS
+    return MEDIUM_POLL_MS if phase in MEDIUM_PHASES else SLOW_POLL_MS
+
+
 def public_doc(contest: LiveContest) -> dict:
     """The document every phone gets: phase, round, and the question once shown."""
     total = db.session.scalar(sa.select(sa.func.count()).select_from(LiveQuestion)
@@ -196,7 +206,7 @@ def public_doc(contest: LiveContest) -> dict:
     doc = {"v": contest.version, "title": contest.title, "status": contest.status, "phase": contest.phase,
            "phase_label": PHASES[contest.phase], "paused": contest.paused_at is not None, "total": total,
            "scores_version": contest.scores_version,
-           "poll_ms": FAST_POLL_MS if contest.phase in FAST_PHASES else SLOW_POLL_MS}
+           "poll_ms": poll_interval(contest.phase)}
     question = contest_question(contest)
     if question is not None:
         doc.update(_question_part(contest, question))
@@ -227,17 +237,18 @@ def _question_part(contest: LiveContest, question: LiveQuestion) -> dict:
     return part
 
 
-def public_doc_for(contest_id: int, version_mark: tuple[int, str]) -> dict | None:
-    """The phones' document at this version, built once per process."""
+def public_doc_for(contest_id: int, version_mark: tuple[int, str]) -> tuple[dict, bytes] | None:
+    """The phones' document at this version and its JSON, built once per process."""
     key = (contest_id, version_mark[1], version_mark[0])
-    doc = PUBLIC_DOCS.get(key)
-    if doc is None:
+    built = PUBLIC_DOCS.get(key)
+    if built is None:
         contest = db.session.get(LiveContest, contest_id, populate_existing=True)
         if contest is None:
             return None
         doc = public_doc(contest)
-        PUBLIC_DOCS.put((contest_id, contest.screen_token[:8], doc["v"]), doc)
-    return doc
+        built = (doc, json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+        PUBLIC_DOCS.put((contest_id, contest.screen_token[:8], doc["v"]), built)
+    return built
 
 
 def personal_doc(contest: LiveContest, officer_id: int) -> dict:

@@ -109,7 +109,7 @@ def test_joining_by_code_then_polling_with_etags_and_answering(app, client):
 
     early = _json_post(client, f"/api/v1/live/{contest.id}/answers", {"position": 0, "answer": "A"},
                        f"/live/{contest.id}")
-    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_open"  # opens 1.5 s later
+    assert early.status_code == 409 and early.get_json()["error"]["code"] == "not_open"  # opens 2 s later
     assert doc["opens_ms"] > int(time.time() * 1000)
     traveller = time_machine.travel(timeutil.now() + timedelta(seconds=2), tick=True)
     traveller.start()

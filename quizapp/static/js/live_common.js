@@ -82,6 +82,13 @@ var Live = (function () {
     return node;
   }
 
+  // A place as a medal for the first three, else the number.
+  function place(rank) {
+    var node = el("span", rank <= 3 ? "medal m" + rank : "place", rank);
+    node.setAttribute("aria-label", "第" + rank + "名");
+    return node;
+  }
+
   function seconds(ms) { return Math.max(0, Math.ceil(ms / 1000)); }
 
   function score(value) {
@@ -93,6 +100,6 @@ var Live = (function () {
     return (result.data && result.data.error && result.data.error.message) || "提交失败，请重试。";
   }
 
-  return { poller: poller, post: post, getJson: getJson, show: show, text: text, el: el, seconds: seconds,
+  return { poller: poller, post: post, getJson: getJson, show: show, text: text, el: el, place: place, seconds: seconds,
            score: score, errorMessage: errorMessage };
 })();

@@ -31,7 +31,7 @@
     Live.show($("delete-contest"), doc.status === "lobby");
     renderQuestion();
     renderAnswers();
-    fill($("host-top"), (doc.top || []).map(function (r) { return (r.badge || r.rank + ".") + " " + r.name + "（" + r.team + "） " + Live.score(r.score) + "分"; }));
+    fill($("host-top"), (doc.top || []).map(function (r) { return r.rank + ". " + r.name + "（" + r.team + "） " + Live.score(r.score) + "分"; }));
     fill($("host-teams"), (doc.teams || []).map(function (r) { return r.rank + ". " + r.team + "（" + r.members + "人） " + Live.score(r.score) + "分"; }));
     tick();
   }

@@ -237,7 +237,7 @@
     if (!me || me.rank == null) { Live.text($("result-text"), "正在统计…"); Live.text($("result-key"), ""); return; }
     Live.text($("result-text"), (final ? "最终得分 " : "当前得分 ") + Live.score(me.score) + " 分，个人第" + me.rank +
       "名（共" + me.of + "人）；" + me.team + "代表队第" + me.team_rank + "名（共" + me.teams + "队）。");
-    var podium = (doc.podium || []).map(function (row) { return row.badge + row.name + "（" + row.team + "）"; });
+    var podium = (doc.podium || []).map(function (row) { return "第" + row.rank + "名" + row.name + "（" + row.team + "）"; });
     Live.text($("result-key"), final && podium.length ? "前三名：" + podium.join("、") : "请看大屏幕。");
   }
 })();

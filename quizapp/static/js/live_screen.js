@@ -123,7 +123,9 @@
     list.textContent = "";
     rows.forEach(function (row) {
       var item = Live.el("li", "board-row");
-      item.appendChild(Live.el("span", "board-rank", row.badge || row.rank));
+      var rank = Live.el("span", "board-rank");
+      rank.appendChild(Live.place(row.rank));
+      item.appendChild(rank);
       item.appendChild(Live.el("span", "board-name", teamRows ? row.team : row.name));
       item.appendChild(Live.el("span", "board-team", teamRows ? row.members + "人" : row.team));
       item.appendChild(Live.el("span", "board-score", Live.score(row.score)));
@@ -143,7 +145,7 @@
     [2, 1, 3].forEach(function (rank) {
       var column = Live.el("div", "podium-step p" + rank);
       top.filter(function (row) { return row.rank === rank; }).forEach(function (row) {
-        column.appendChild(Live.el("p", "podium-name", row.badge + " " + row.name));
+        column.appendChild(Live.el("p", "podium-name", row.name));
         column.appendChild(Live.el("p", "podium-team", row.team + " · " + Live.score(row.score) + "分"));
       });
       column.appendChild(Live.el("div", "podium-block", rank));

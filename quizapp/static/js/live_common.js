@@ -82,6 +82,22 @@ var Live = (function () {
     return node;
   }
 
+  // Shows a question's countdown in `box` by the server's clock: "准备" (with `long`, the
+  // seconds to the opening) until answering opens, then the seconds left, then 时间到;
+  // hidden unless answering is open. `long` also adds 剩余 … 秒.
+  function countdown(box, doc, now, long) {
+    if (!doc || doc.phase !== "open" || doc.deadline_ms == null) { show(box, false); return; }
+    show(box, true);
+    if (doc.opens_ms != null && now < doc.opens_ms && !doc.paused) {
+      text(box, long ? "准备 " + seconds(doc.opens_ms - now) : "准备");
+      box.classList.remove("urgent");
+      return;
+    }
+    var remaining = doc.paused && doc.remaining_ms != null ? doc.remaining_ms : doc.deadline_ms - now;
+    text(box, remaining <= 0 ? "时间到" : long ? "剩余 " + seconds(remaining) + " 秒" : seconds(remaining));
+    box.classList.toggle("urgent", remaining > 0 && remaining <= 5000);
+  }
+
   // A place as a medal for the first three, else the number.
   function place(rank) {
     var node = el("span", rank <= 3 ? "medal m" + rank : "place", rank);
@@ -100,6 +116,6 @@ var Live = (function () {
     return (result.data && result.data.error && result.data.error.message) || "提交失败，请重试。";
   }
 
-  return { poller: poller, post: post, getJson: getJson, show: show, text: text, el: el, place: place, seconds: seconds,
+  return { poller: poller, post: post, getJson: getJson, show: show, text: text, el: el, place: place, countdown: countdown, seconds: seconds,
            score: score, errorMessage: errorMessage };
 })();

@@ -73,19 +73,7 @@
     });
   }
 
-  function tick() {
-    var timer = $("host-timer");
-    if (!doc || doc.phase !== "open" || doc.deadline_ms == null) { Live.show(timer, false); return; }
-    var now = poll.now();
-    var remaining = doc.paused && doc.remaining_ms != null ? doc.remaining_ms : doc.deadline_ms - now;
-    if (doc.opens_ms != null && now < doc.opens_ms && !doc.paused) {
-      Live.show(timer, true);
-      Live.text(timer, "准备");
-      return;
-    }
-    Live.show(timer, true);
-    Live.text(timer, remaining > 0 ? "剩余 " + Live.seconds(remaining) + " 秒" : "时间到");
-  }
+  function tick() { Live.countdown($("host-timer"), doc, poll.now(), true); }
   setInterval(tick, 250);
 
   $("host-actions").addEventListener("click", function (event) {

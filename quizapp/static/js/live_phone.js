@@ -211,19 +211,7 @@
     });
   }
 
-  function tickCountdown() {
-    var box = $("countdown");
-    if (!doc || doc.phase !== "open" || doc.deadline_ms == null) { Live.show(box, false); return; }
-    var now = poll.now();
-    var remaining = doc.paused && doc.remaining_ms != null ? doc.remaining_ms : doc.deadline_ms - now;
-    Live.show(box, true);
-    if (doc.opens_ms != null && now < doc.opens_ms && !doc.paused) {
-      Live.text(box, "准备 " + Live.seconds(doc.opens_ms - now));
-      return;
-    }
-    Live.text(box, remaining > 0 ? "剩余 " + Live.seconds(remaining) + " 秒" : "时间到");
-    box.classList.toggle("urgent", remaining > 0 && remaining <= 5000);
-  }
+  function tickCountdown() { Live.countdown($("countdown"), doc, poll.now(), true); }
 
   setInterval(function () {
     if (!doc || doc.phase !== "open") return;

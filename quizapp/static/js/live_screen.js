@@ -103,20 +103,7 @@
     Live.show(box, true);
   }
 
-  function tick() {
-    var timer = $("sq-timer");
-    if (!doc || doc.phase !== "open" || doc.deadline_ms == null) { Live.show(timer, false); return; }
-    var now = poll.now();
-    var remaining = doc.paused && doc.remaining_ms != null ? doc.remaining_ms : doc.deadline_ms - now;
-    if (doc.opens_ms != null && now < doc.opens_ms && !doc.paused) {
-      Live.show(timer, true);
-      Live.text(timer, "准备");
-      return;
-    }
-    Live.show(timer, true);
-    Live.text(timer, remaining > 0 ? Live.seconds(remaining) : "时间到");
-    timer.classList.toggle("urgent", remaining > 0 && remaining <= 5000);
-  }
+  function tick() { Live.countdown($("sq-timer"), doc, poll.now(), false); }
   setInterval(tick, 200);
 
   function fillBoard(list, rows, teamRows) {

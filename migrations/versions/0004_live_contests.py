@@ -1,8 +1,8 @@
 """Live contests (现场竞赛): contests, rounds, snapshotted questions, participants, joins,
 stakes, answers and score corrections.
 
-Revision ID: 0002_live_contests
-Revises: 0002_question_sources
+Revision ID: 0004_live_contests
+Revises: 0003_fill_any_order
 Create Date: 2026-12-02 08:46:37.950257
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_live_contests'
-down_revision = '0002_question_sources'
+revision = '0004_live_contests'
+down_revision = '0003_fill_any_order'
 branch_labels = None
 depends_on = None
 

@@ -64,10 +64,11 @@ class LiveContestForm(FlaskForm):
             row.bank.choices = choices
         return self
 
-    def prefill(self) -> None:
+    def prefill(self, bank_id: int | None) -> None:
+        """The usual three rounds of five questions, from the given bank."""
         for row, (kind, points, seconds, penalty) in zip(self.rounds, DEFAULT_ROUNDS):
             row.kind.data, row.points.data, row.seconds.data, row.penalty.data = kind, points, seconds, penalty
-            row.count.data = 5
+            row.count.data, row.bank.data = 5, bank_id
 
     def to_spec(self) -> LiveContestSpec:
         rounds = tuple(

@@ -63,7 +63,7 @@ def create():
     banks = db.session.scalars(sa.select(QuestionBank).order_by(QuestionBank.name)).all()
     form = LiveContestForm().setup(banks)
     if request.method == "GET":
-        form.prefill()
+        form.prefill(banks[0].id if banks else None)
     if form.validate_on_submit():
         try:
             contest = live_setup.create_live_contest(current_user, form.to_spec())

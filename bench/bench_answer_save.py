@@ -259,11 +259,19 @@ class Gunicorn:
         return total
 
     def stop(self):
+        workers = child_pids(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=40)  # the config's graceful_timeout is 30 s
         except subprocess.TimeoutExpired:
+            # Killing the master alone would leave its workers running, holding connections.
+            for pid in workers:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             self.process.kill()
+            self.process.wait()
 
 
 # ---------------------------------------------------------------- wrk

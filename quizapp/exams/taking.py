@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import signals, timeutil
 from ..banks.models import Question
-from ..banks.types import QUESTION_TYPES
+from ..banks.types import QUESTION_TYPES, grading_key
 from ..extensions import db
 from .candidates import admit_latecomer
 from .errors import ExamError
@@ -65,7 +65,7 @@ def _shown_key(question, mapping: dict):
     qtype = QUESTION_TYPES[question.type]
     key = qtype.validate_key(question.answer, list(question.options or []))
     if question.type not in ("single", "multiple"):
-        return key
+        return grading_key(question.type, key, question.any_order)
     back = {original: shown for shown, original in mapping.items()}
     if question.type == "single":
         return back[key]
@@ -123,7 +123,7 @@ def build_paper(exam: Exam, seed: int) -> list[dict]:
         picked = _pick_questions(exam, rng, fresh)
         questions = {q.id: q for q in db.session.execute(
             sa.select(Question.id, Question.type, Question.stem, Question.options, Question.answer,
-                      Question.explanation).where(Question.id.in_([p[0] for p in picked]),
+                      Question.explanation, Question.any_order).where(Question.id.in_([p[0] for p in picked]),
                                                   Question.retired.is_(False)))}
         if len(questions) == len(picked):
             break

@@ -120,10 +120,10 @@ def _round_questions(number: int, spec: RoundSpec, used: set[int], rng: random.R
         missing = [str(i) for i in wanted if i not in found]
         if missing:
             raise ContestError(f"{where}：找不到题目编号 {'、'.join(missing)}。", code="question_not_found")
-        unsuitable = [str(i) for i in wanted if found[i].type not in LIVE_TYPES or found[i].retired]
+        unsuitable = [str(i) for i in wanted if found[i].type not in LIVE_TYPES or not found[i].in_circulation]
         if unsuitable:
             raise ContestError(f"{where}：题目 {'、'.join(unsuitable)} 不能用于现场竞赛"
-                               "（只能用单选、多选、判断题，且未停用）。", code="unsuitable_question")
+                               "（只能用单选、多选、判断题，且未停用、不在待复核中）。", code="unsuitable_question")
         repeated = [str(i) for i in wanted if i in used]
         if repeated:
             raise ContestError(f"{where}：题目 {'、'.join(repeated)} 在前面的轮次已经用过。", code="repeated_question")
@@ -132,7 +132,7 @@ def _round_questions(number: int, spec: RoundSpec, used: set[int], rng: random.R
     if bank is None:
         raise ContestError(f"{where}：题库不存在。", code="bank_not_found")
     pool = list(db.session.scalars(
-        sa.select(Question).where(Question.bank_id == bank.id, Question.retired.is_(False),
+        sa.select(Question).where(Question.bank_id == bank.id, Question.in_circulation,
                                   Question.type.in_(LIVE_TYPES)).order_by(Question.id)))
     pool = [q for q in pool if q.id not in used]
     if len(pool) < spec.count:

@@ -1,7 +1,7 @@
 """source amendments and question reviews (待复核)
 
-Revision ID: 0004_source_amendments
-Revises: 0003_fill_any_order
+Revision ID: 0005_source_amendments
+Revises: 0004_live_contests
 Create Date: 2026-12-02
 
 An organiser records that a cited document was amended; the questions citing
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_source_amendments'
-down_revision = '0003_fill_any_order'
+revision = '0005_source_amendments'
+down_revision = '0004_live_contests'
 branch_labels = None
 depends_on = None
 

@@ -164,3 +164,19 @@ def test_flagged_questions_are_not_practised_nor_drawn_for_mock_exams(cited):
     paper = mock.start_mock(officer.id, bank.id, count=10, rng=random.Random(1))
     assert set(paper.question_ids) == served
     assert [(c, n) for c, n in practice.chapters(bank.id)] == [("党章", 3)]
+
+
+def test_live_contests_leave_flagged_questions_out_too(cited):
+    from quizapp.contests.errors import ContestError
+    from quizapp.contests.live_setup import LiveContestSpec, RoundSpec, create_live_contest
+
+    bank, _, questions = cited
+    record(articles="第三条")
+    host = make_organiser()
+    contest = create_live_contest(host, LiveContestSpec(title="党章知识竞答", rounds=(
+        RoundSpec("required", 10, 20, bank_id=bank.id, count=3),), seed=1))
+    in_circulation = {q.id for name, q in questions.items() if name in ("art30", "general", "police")}
+    assert {q.question_id for q in contest.questions} == in_circulation
+    with pytest.raises(ContestError, match="待复核"):
+        create_live_contest(host, LiveContestSpec(title="指定题目", rounds=(
+            RoundSpec("required", 10, 20, question_ids=(questions["art3"].id,)),)))

@@ -211,6 +211,12 @@ class Fill(QuestionType):
 
 QUESTION_TYPES: dict[str, QuestionType] = {t.code: t for t in (SingleChoice(), MultipleChoice(), Judge(), Fill())}
 TYPE_LABELS = {code: t.label for code, t in QUESTION_TYPES.items()}
+
+
+def has_options(type_code: str | None) -> bool:
+    """Whether questions of this type (a code, possibly unknown) are answered by choosing options."""
+    question_type = QUESTION_TYPES.get(type_code) if isinstance(type_code, str) else None
+    return question_type is not None and question_type.has_options
 # 题型 column spellings (PRODUCT.md §4.2), NFKC-folded before lookup.
 TYPE_NAMES = {
     "单选": "single", "单选题": "single", "单项选择": "single", "单项选择题": "single", "single": "single",

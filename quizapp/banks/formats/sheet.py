@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...tabular import TableError, find_header, read_rows
-from ..types import OPTION_KEYS
+from ..types import OPTION_KEYS, has_options
 from .common import InvalidQuestion, ParseResult, build_question, difficulty_of, fold, infer_type, letters_of, make_options, type_code
 
 HEADER_ALIASES = {
@@ -59,7 +59,7 @@ def parse_sheet(filename: str, data: bytes) -> ParseResult:
                     raise InvalidQuestion("题型", f"题型“{raw_type}”无效，应为单选、多选、判断或填空。")
             else:
                 type_ = infer_type(answer, options, cell(row, "stem"))
-            if type_ in ("single", "multiple"):
+            if has_options(type_):
                 answer = "".join(letters_of(answer) or []) or fold(answer)
             question = build_question(
                 type_=type_, stem=cell(row, "stem"), options=options, answer=answer,

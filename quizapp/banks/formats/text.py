@@ -20,7 +20,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ...tabular import TableError, check_zip
-from ..types import OPTION_KEYS
+from ..types import OPTION_KEYS, has_options
 from .common import (BLANK_MARK, InvalidQuestion, ParseResult, build_question, difficulty_of, fold, infer_type,
                      letters_of, make_options, type_code)
 
@@ -252,7 +252,7 @@ def _finish(block: Block, result: ParseResult) -> None:
         else:
             # The answer's shape decides; a section heading (一、单选题) is often wrong or missing.
             type_ = infer_type(answer, options, stem)
-        if type_ in ("single", "multiple"):
+        if has_options(type_):
             answer = "".join(letters_of(answer) or []) or answer
         if type_ == "fill":
             answer = _fill_answer(answer)

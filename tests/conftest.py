@@ -100,9 +100,9 @@ def clear_process_caches() -> None:
     """The per-process caches keyed by database ids: after a truncation or with another
     app's database, a cached question pool would name other questions (a cached paper
     would be caught by its seed, but at the cost of a retry)."""
-    from quizapp.exams import saving, taking
+    from quizapp.exams import papers, saving
 
-    taking._POOLS.clear()
+    papers._POOLS.clear()
     saving.PAPERS.clear()
 
 

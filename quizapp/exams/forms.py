@@ -1,6 +1,7 @@
-"""Exam forms: the definition (with blueprint rows), the draw, makeup; form → ExamSpec."""
+"""Exam forms: the definition (with blueprint rows), the draw, makeup; form → exam document → ExamSpec."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from flask_wtf import FlaskForm
@@ -11,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import timeutil
 from ..roster.models import POLITICAL_STATUSES
 from .models import ALLOCATIONS, MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
-from .services import ExamSpec, RuleSpec
+from .spec import ExamSpec
 
 TYPE_CHOICES = [("single", "单选"), ("multiple", "多选"), ("judge", "判断"), ("fill", "填空")]
 BLUEPRINT_ROWS = 6
@@ -68,24 +69,50 @@ class ExamForm(FlaskForm):
             row.bank.choices = [(0, "—")] + [(b.id, b.name) for b in banks]
         return self
 
+    def to_document(self, department_paths: dict[int, str]) -> dict:
+        """The form's values as an exam document (the POST /api/v1/exams shape; times are local)."""
+        rules = [{"bank": row.bank.data, "type": row.qtype.data, "count": row.count.data,
+                  "points": row.points.data or 1.0, "chapter": row.chapter.data or None}
+                 for row in self.blueprint if row.bank.data and row.count.data]
+        ids = [int(part) for part in (self.question_ids.data or "").replace("，", ",").replace("\n", ",").split(",")
+               if part.strip().isdigit()]
+        paper = {"points": self.question_points.data or 1.0}
+        if rules:
+            paper["blueprint"] = rules
+        if ids:
+            paper["questions"] = ids
+        return {
+            "title": self.title.data, "mode": self.mode.data,
+            "departments": [department_paths[i] for i in self.departments.data or [] if i in department_paths],
+            "groups": list(self.groups.data or []), "paper": paper,
+            "opens_at": self.opens_at.data, "closes_at": self.closes_at.data,
+            "duration_minutes": self.duration_minutes.data, "total_points": self.total_points.data,
+            "pass_mark": self.pass_mark.data, "attempts_allowed": self.attempts_allowed.data,
+            "shuffle_questions": self.shuffle_questions.data, "shuffle_options": self.shuffle_options.data,
+            "partial_credit": self.partial_credit.data, "show_results": self.show_results.data,
+            "start_delay_seconds": self.start_delay_seconds.data, "rules": self.rules.data or "",
+        }
+
     def to_spec(self, department_paths: dict[int, str]) -> ExamSpec:
-        """The form's values as an ExamSpec (times read as the bureau's local time)."""
-        rules = tuple(RuleSpec(row.bank.data, row.qtype.data, row.count.data, row.points.data or 1.0, row.chapter.data or None)
-                      for row in self.blueprint if row.bank.data and row.count.data)
-        ids = tuple(int(part) for part in (self.question_ids.data or "").replace("，", ",").replace("\n", ",").split(",")
-                    if part.strip().isdigit())
-        return ExamSpec(
-            title=self.title.data, mode=self.mode.data,
-            departments=tuple(department_paths[i] for i in self.departments.data or [] if i in department_paths),
-            groups=tuple(self.groups.data or []), blueprint=rules, questions=ids,
-            question_points=self.question_points.data or 1.0,
-            opens_at=timeutil.as_utc(self.opens_at.data), closes_at=timeutil.as_utc(self.closes_at.data),
-            duration_minutes=self.duration_minutes.data, total_points=self.total_points.data,
-            pass_mark=self.pass_mark.data, attempts_allowed=self.attempts_allowed.data,
-            shuffle_questions=self.shuffle_questions.data, shuffle_options=self.shuffle_options.data,
-            partial_credit=self.partial_credit.data, show_results=self.show_results.data,
-            start_delay_seconds=self.start_delay_seconds.data, rules=self.rules.data or "",
-        )
+        """The form's values as an ExamSpec (times read as the bureau's local time); SpecError otherwise."""
+        return ExamSpec.from_document(self.to_document(department_paths))
+
+    def show_errors(self, errors) -> None:
+        """Put a refused definition's field errors ({"field", "message"}) beside the fields they name."""
+        for error in errors:
+            field = self._field_for(error["field"])
+            if field is not None:
+                field.errors = [*field.errors, error["message"]]
+
+    def _field_for(self, name: str):
+        match = re.fullmatch(r"paper\.blueprint\[(\d+)\]\.(\w+)", name)
+        if match:
+            # Rows left blank are not in the document: the n-th rule is the n-th filled row.
+            filled = [row for row in self.blueprint if row.bank.data and row.count.data]
+            index, part = int(match[1]), {"type": "qtype"}.get(match[2], match[2])
+            return getattr(filled[index].form, part, None) if index < len(filled) else None
+        name = {"paper.questions": "question_ids", "paper.points": "question_points"}.get(name, name)
+        return getattr(self, name, None) if name in self._fields else None
 
     def fill_from(self, exam) -> None:
         """Pre-fill from an existing exam (editing)."""

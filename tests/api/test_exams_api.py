@@ -10,7 +10,8 @@ import time_machine
 
 from quizapp import timeutil
 from quizapp.auth.models import LoginSession
-from quizapp.exams import services
+from quizapp.exams import definitions
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Exam
 from quizapp.extensions import db
 
@@ -24,9 +25,9 @@ def world(app, client):
     organiser = make_organiser()
     officer = make_officer(badge="800001", department="市公安局/治安大队")
     other = make_officer(badge="800002", department="市公安局/治安大队")
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-        services.RuleSpec(bank.id, "single", 3, 2), services.RuleSpec(bank.id, "multiple", 2, 2),
-        services.RuleSpec(bank.id, "judge", 3, 2), services.RuleSpec(bank.id, "fill", 2, 2))))
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        RuleSpec(bank.id, "single", 3, 2), RuleSpec(bank.id, "multiple", 2, 2),
+        RuleSpec(bank.id, "judge", 3, 2), RuleSpec(bank.id, "fill", 2, 2))))
     return {"bank": bank, "exam": exam, "officer": api_token(client, "800001"), "other": api_token(client, "800002"),
             "organiser": api_token(client, "700001"), "officer_id": officer.id, "other_id": other.id}
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from quizapp import timeutil
 from quizapp.audit.models import AuditEntry
-from quizapp.exams import services
+from quizapp.exams import attempts, definitions, saving
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Attempt, Candidate, Exam
 from quizapp.extensions import db
 
@@ -20,9 +21,9 @@ def _world():
     bank = make_bank(single=10, multiple=4, judge=6, fill=3)
     organiser = make_organiser()
     officer = make_officer(badge="800001", department="市公安局/治安大队")
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-        services.RuleSpec(bank.id, "single", 2, 2), services.RuleSpec(bank.id, "multiple", 1, 2),
-        services.RuleSpec(bank.id, "judge", 1, 2), services.RuleSpec(bank.id, "fill", 1, 2))))
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        RuleSpec(bank.id, "single", 2, 2), RuleSpec(bank.id, "multiple", 1, 2),
+        RuleSpec(bank.id, "judge", 1, 2), RuleSpec(bank.id, "fill", 1, 2))))
     return bank, organiser, officer, exam
 
 
@@ -44,7 +45,7 @@ def test_officer_goes_from_home_to_intro_to_exam_page_to_result(app, client):
     # the paper in the page holds no answer key or explanation
     assert "解析" not in page and "option_map" not in page and "data-key" not in page
     for item in items_of(attempt.id):
-        services.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
+        saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
     resumed = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert "checked" in resumed
     done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": csrf_token(client, f"/attempts/{attempt.id}")})
@@ -56,7 +57,7 @@ def test_officer_goes_from_home_to_intro_to_exam_page_to_result(app, client):
 def test_someone_elses_attempt_and_organiser_pages_are_forbidden_to_an_officer(app, client):
     bank, organiser, officer, exam = _world()
     other = make_officer(badge="800002", department="市公安局/治安大队")
-    attempt = services.start_attempt(other, exam)
+    attempt = attempts.start_attempt(other, exam)
     login(client, "800001")
     assert client.get(f"/attempts/{attempt.id}").status_code == 403
     assert client.get(f"/attempts/{attempt.id}/result").status_code == 403
@@ -97,7 +98,7 @@ def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidat
         make_officer(department="市公安局/治安大队")
     for n in range(3):
         make_officer(department="市公安局/刑侦大队")
-    exam = services.create_exam(organiser, exam_spec(bank, mode="sample"))
+    exam = definitions.create_exam(organiser, exam_spec(bank, mode="sample"))
     login(client, "700001")
     token = csrf_token(client, f"/manage/exams/{exam.id}/draw")
     preview = client.post(f"/manage/exams/{exam.id}/draw", data={
@@ -121,8 +122,8 @@ def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidat
 
 def test_board_page_reminds_closes_and_offers_a_makeup(app, client):
     bank, organiser, officer, exam = _world()
-    services.start_attempt(officer, exam)
-    services.log_absence(officer, db.session.scalar(sa.select(Attempt.id)), 90, now=timeutil.now() + timedelta(minutes=5))
+    attempts.start_attempt(officer, exam)
+    attempts.log_absence(officer, db.session.scalar(sa.select(Attempt.id)), 90, now=timeutil.now() + timedelta(minutes=5))
     login(client, "700001")
     board = client.get(f"/manage/exams/{exam.id}/board").get_data(as_text=True)
     assert "实时看板" in board and "js/exam_board.js" in board and "市公安局/治安大队" in board
@@ -149,7 +150,7 @@ def test_before_the_window_the_intro_page_counts_down_from_the_servers_time(app,
     organiser = make_organiser()
     make_officer(badge="800003", department="市公安局/治安大队")
     opens = timeutil.now() + timedelta(minutes=10)
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), opens_at=opens,
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), opens_at=opens,
                                                      closes_at=opens + timedelta(hours=2)))
     login(client, "800003")
     page = client.get(f"/exams/{exam.id}").get_data(as_text=True)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from quizapp.auth.models import ApiToken
 from quizapp.auth.services import issue_token, token_digest
-from quizapp.exams import saving, services
+from quizapp.exams import attempts, definitions, saving
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.errors import ExamError
 from quizapp.exams.models import Answer
 from quizapp.extensions import db
@@ -24,9 +25,9 @@ def sitting(app):
     organiser = make_organiser()
     officer = make_officer(department="市公安局/治安大队")
     other = make_officer(department="市公安局/治安大队")
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-        services.RuleSpec(bank.id, "single", 4, 5), services.RuleSpec(bank.id, "judge", 4, 5))))
-    attempt = services.start_attempt(officer, exam)
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        RuleSpec(bank.id, "single", 4, 5), RuleSpec(bank.id, "judge", 4, 5))))
+    attempt = attempts.start_attempt(officer, exam)
     return attempt, officer, other
 
 
@@ -41,11 +42,11 @@ def test_the_first_save_caches_the_paper_and_later_saves_use_it(sitting):
     items = items_of(attempt.id)
     token, _ = issue_token(officer)
     assert saving.PAPERS.get(attempt.id) is None
-    services.save_answer(None, attempt.id, items[0].question_id, right_answer(items[0]), 1,
+    saving.save_answer(None, attempt.id, items[0].question_id, right_answer(items[0]), 1,
                          token_hash=token_digest(token))
     paper = saving.PAPERS.get(attempt.id)
     assert paper is not None and paper.officer_id == officer.id and set(paper.items) == {i.question_id for i in items}
-    services.save_answer(None, attempt.id, items[1].question_id, wrong_answer(items[1]), 2,
+    saving.save_answer(None, attempt.id, items[1].question_id, wrong_answer(items[1]), 2,
                          token_hash=token_digest(token))
     assert stored_answers(attempt.id) == {items[0].question_id: right_answer(items[0]),
                                           items[1].question_id: wrong_answer(items[1])}
@@ -57,11 +58,11 @@ def test_a_stale_cached_paper_never_lets_another_officer_write(sitting):
     attempt, officer, other = sitting
     items = items_of(attempt.id)
     intruder, _ = issue_token(other)
-    services.save_answer(officer.id, attempt.id, items[0].question_id, right_answer(items[0]), 1)
+    saving.save_answer(officer.id, attempt.id, items[0].question_id, right_answer(items[0]), 1)
     cached = saving.PAPERS.get(attempt.id)
     saving.PAPERS.put(attempt.id, dataclasses.replace(cached, officer_id=other.id, paper_seed=cached.paper_seed + 1))
     with pytest.raises(ExamError) as refused:
-        services.save_answer(None, attempt.id, items[0].question_id, wrong_answer(items[0]), 2,
+        saving.save_answer(None, attempt.id, items[0].question_id, wrong_answer(items[0]), 2,
                              token_hash=token_digest(intruder))
     assert refused.value.status == 403
     assert stored_answers(attempt.id) == {items[0].question_id: right_answer(items[0])}
@@ -70,10 +71,10 @@ def test_a_stale_cached_paper_never_lets_another_officer_write(sitting):
 def test_a_cached_paper_with_the_wrong_seed_is_reloaded_and_the_save_goes_through(sitting):
     attempt, officer, _other = sitting
     items = items_of(attempt.id)
-    services.save_answer(officer.id, attempt.id, items[0].question_id, right_answer(items[0]), 1)
+    saving.save_answer(officer.id, attempt.id, items[0].question_id, right_answer(items[0]), 1)
     cached = saving.PAPERS.get(attempt.id)
     saving.PAPERS.put(attempt.id, dataclasses.replace(cached, paper_seed=cached.paper_seed + 1))
-    services.save_answer(officer.id, attempt.id, items[1].question_id, right_answer(items[1]), 2)
+    saving.save_answer(officer.id, attempt.id, items[1].question_id, right_answer(items[1]), 2)
     assert stored_answers(attempt.id)[items[1].question_id] == right_answer(items[1])
     assert saving.PAPERS.get(attempt.id).paper_seed == cached.paper_seed
 
@@ -82,12 +83,12 @@ def test_a_token_revoked_after_its_paper_was_cached_is_refused(sitting):
     attempt, officer, _other = sitting
     items = items_of(attempt.id)
     token, _ = issue_token(officer)
-    services.save_answer(None, attempt.id, items[0].question_id, right_answer(items[0]), 1,
+    saving.save_answer(None, attempt.id, items[0].question_id, right_answer(items[0]), 1,
                          token_hash=token_digest(token))
     db.session.execute(sa.update(ApiToken).values(revoked_at=sa.func.now()))
     db.session.commit()
     with pytest.raises(ExamError) as refused:
-        services.save_answer(None, attempt.id, items[0].question_id, wrong_answer(items[0]), 2,
+        saving.save_answer(None, attempt.id, items[0].question_id, wrong_answer(items[0]), 2,
                              token_hash=token_digest(token))
     assert refused.value.status == 401
     assert stored_answers(attempt.id) == {items[0].question_id: right_answer(items[0])}
@@ -96,12 +97,12 @@ def test_a_token_revoked_after_its_paper_was_cached_is_refused(sitting):
 def test_a_wrong_answer_shape_is_refused_only_after_the_caller_is_checked(sitting):
     attempt, officer, other = sitting
     item = next(i for i in items_of(attempt.id) if i.type == "single")
-    services.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)  # cached now
+    saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)  # cached now
     with pytest.raises(ExamError) as stranger:
-        services.save_answer(other.id, attempt.id, item.question_id, "Z", 2)
+        saving.save_answer(other.id, attempt.id, item.question_id, "Z", 2)
     assert stranger.value.status == 403
     with pytest.raises(ExamError) as owner:
-        services.save_answer(officer.id, attempt.id, item.question_id, "Z", 2)
+        saving.save_answer(officer.id, attempt.id, item.question_id, "Z", 2)
     assert owner.value.status == 422 and owner.value.code == "invalid_answer"
 
 

@@ -22,6 +22,12 @@ BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") els
 FAST_HASH = "pbkdf2:sha256:1000"
 
 
+def pytest_collection_modifyitems(items):
+    """Slow and browser tests first: handed out one at a time (tests/run.sh), they start
+    side by side on the workers instead of one of them finishing the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose requests never share ``g`` with the test's app context.
 

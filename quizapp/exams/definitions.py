@@ -95,11 +95,11 @@ def _fixed_rows(spec: ExamSpec, errors: list[FieldError]) -> list[ExamQuestion]:
 
 def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
     """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
-    spec.check()
     departments = resolve_departments(actor, spec.departments)
-    errors: list[FieldError] = []
-    rules_rows = _blueprint_rows(spec, errors) if spec.blueprint else []
-    fixed_rows = _fixed_rows(spec, errors) if spec.questions else []
+    errors = spec.problems()
+    paper_readable = not any(error.field.startswith("paper") for error in errors)
+    rules_rows = _blueprint_rows(spec, errors) if spec.blueprint and paper_readable else []
+    fixed_rows = _fixed_rows(spec, errors) if spec.questions and paper_readable else []
     if errors:
         raise SpecError(errors)
     for name in _PLAIN_FIELDS:

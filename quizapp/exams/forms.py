@@ -95,7 +95,7 @@ class ExamForm(FlaskForm):
 
     def to_spec(self, department_paths: dict[int, str]) -> ExamSpec:
         """The form's values as an ExamSpec (times read as the bureau's local time); SpecError otherwise."""
-        return ExamSpec.from_document(self.to_document(department_paths))
+        return ExamSpec.from_document(self.to_document(department_paths), check=False)
 
     def show_errors(self, errors) -> None:
         """Put a refused definition's field errors ({"field", "message"}) beside the fields they name."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .. import timeutil
 from ..banks.types import QUESTION_TYPES
@@ -76,24 +76,32 @@ class ExamSpec:
     rules: str = ""
 
     @classmethod
-    def from_document(cls, document: Mapping, base: ExamSpec | None = None, **overrides) -> ExamSpec:
-        """The spec of an exam document (the POST /api/v1/exams shape), checked; raises SpecError
-        with every problem. With ``base``, fields the document leaves out keep the base's values
-        (a partial change); ``overrides`` are spec values that win over the document."""
+    def from_document(cls, document: Mapping, base: ExamSpec | None = None, *, check: bool = True,
+                      **overrides) -> ExamSpec:
+        """The spec of an exam document (the POST /api/v1/exams shape); raises SpecError with every
+        problem. With ``base``, fields the document leaves out keep the base's values (a partial
+        change); ``overrides`` are spec values that win over the document. ``check=False`` leaves
+        the checks of the values to the caller: creating or changing an exam checks them together
+        with what needs the database, so that every problem is told at once."""
         reader = _DocumentReader(document)
         values = reader.values()
         if base is not None:
             values = {**{f.name: getattr(base, f.name) for f in fields(cls)}, **values}
         values.update(overrides)
-        missing = [name for name in ("title", "opens_at", "closes_at") if name not in values]
-        for name in missing:
-            reader.fail(name, REQUIRED_MESSAGES[name])
+        for name in ("title", "opens_at", "closes_at"):
+            if name not in values and name not in reader.failed:
+                reader.fail(name, REQUIRED_MESSAGES[name])
         if "blueprint" not in values and "questions" not in values and "paper" not in reader.failed:
             reader.fail("paper", PAPER_ONE_KIND)
         if reader.errors:
-            raise SpecError(reader.errors)
+            # Check what could be read as well, so that every problem is told at once.
+            stand_in = cls(**{**_STAND_INS, **values})
+            raise SpecError(reader.errors + [problem for problem in stand_in.problems()
+                                             if not _DEPENDS_ON.get(problem.field.split(".")[0], set())
+                                             & reader.failed])
         spec = cls(**values)
-        spec.check()
+        if check:
+            spec.check()
         return spec
 
     def problems(self) -> list[FieldError]:
@@ -147,6 +155,13 @@ class ExamSpec:
 
 
 SPEC_FIELDS = frozenset(f.name for f in fields(ExamSpec))
+# Values put in for fields a document left out or gave wrongly, only to check the rest;
+# a check is skipped when a field it reads is one of those.
+_STAND_INS = {"title": "—", "opens_at": datetime(2000, 1, 1, tzinfo=UTC), "closes_at": datetime(2000, 1, 2, tzinfo=UTC)}
+_DEPENDS_ON = {"title": {"title"}, "opens_at": {"opens_at", "closes_at"}, "closes_at": {"opens_at", "closes_at"},
+               "total_points": {"total_points"}, "pass_mark": {"pass_mark", "total_points"}, "paper": {"paper"},
+               "duration_minutes": {"duration_minutes"}, "attempts_allowed": {"attempts_allowed"},
+               "mode": {"mode"}, "show_results": {"show_results"}, "start_delay_seconds": {"start_delay_seconds"}}
 REQUIRED_MESSAGES = {"title": "请填写考试名称。", "opens_at": "请填写开始时间。", "closes_at": "请填写结束时间。"}
 PAPER_ONE_KIND = "请设置组卷规则或指定题目（二者选一）。"
 

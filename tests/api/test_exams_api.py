@@ -147,6 +147,11 @@ def test_organiser_creates_reads_patches_and_draws_through_the_api(client, world
     too_many = dict(body, paper={"blueprint": [{"bank": "党章题库", "type": "single", "count": 11, "points": 2}]})
     refused = client.post("/api/v1/exams", json=too_many, headers=world["organiser"])
     assert refused.status_code == 422 and "只有10道单选题" in refused.get_json()["error"]["message"]
+    assert refused.get_json()["error"]["errors"][0]["field"] == "paper.blueprint[0].count"
+    backwards = dict(body, opens_at=closes, closes_at=opens, pass_mark=120)
+    problems = client.post("/api/v1/exams", json=backwards, headers=world["organiser"]).get_json()["error"]
+    assert [e["field"] for e in problems["errors"]] == ["closes_at", "pass_mark"]
+    assert problems["code"] == "invalid" and problems["message"] == "结束时间应晚于开始时间。合格线应在0到总分100之间。"
     drawn = client.post(f"/api/v1/exams/{exam_id}/draw", json={"size": 4, "allocation": "equal", "seed": 2026},
                         headers=world["organiser"])
     assert drawn.status_code == 200, drawn.get_json()
@@ -161,7 +166,7 @@ def test_organiser_creates_reads_patches_and_draws_through_the_api(client, world
     assert client.get("/api/v1/exams/999999", headers=world["organiser"]).status_code == 404
 
 
-def test_board_close_and_makeup(client, world):
+def test_organiser_reads_the_board_reminds_closes_and_makes_up_for_the_absent(client, world):
     exam_id = world["exam"].id
     client.post(f"/api/v1/exams/{exam_id}/attempts", headers=world["officer"])
     board = client.get(f"/api/v1/exams/{exam_id}/board", headers=world["organiser"]).get_json()

@@ -1,21 +1,25 @@
-"""The save path's own machinery: the per-process paper cache and the credentials
-checked by the save's own statement."""
+"""The save path's own machinery: the per-process paper cache, the credentials and the
+deadline checked by the save's own statement, and a save that fails closed."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
+from quizapp import timeutil
 from quizapp.auth.models import ApiToken
 from quizapp.auth.services import issue_token, token_digest
 from quizapp.exams import attempts, definitions, saving
-from quizapp.exams.spec import RuleSpec
 from quizapp.exams.errors import ExamError
-from quizapp.exams.models import Answer
+from quizapp.exams.models import Answer, Attempt
+from quizapp.exams.spec import RuleSpec
 from quizapp.extensions import db
 
-from ...exam_factories import exam_spec, items_of, make_bank, make_organiser, right_answer, wrong_answer
+from ...exam_factories import (exam_spec, items_of, make_bank, make_organiser, reload_attempt, right_answer,
+                               wrong_answer)
 from ...factories import make_officer
 
 
@@ -114,3 +118,53 @@ def test_the_cache_keeps_the_most_recently_used_papers():
     cache.get(1)
     cache.put(3, paper)
     assert cache.get(1) is not None and cache.get(2) is None and cache.get(3) is not None
+
+
+def test_a_write_that_stored_nothing_for_no_known_reason_is_an_error_not_saved(sitting, monkeypatch):
+    """Fails closed: were a new condition added to the write without a matching refusal,
+    phones would hear "not saved, retry", never "saved" for an answer not stored."""
+    attempt, officer, _other = sitting
+    item = items_of(attempt.id)[0]
+    monkeypatch.setattr(saving, "_write", lambda *args: False)
+    with pytest.raises(ExamError) as refused:
+        saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
+    assert (refused.value.status, refused.value.code) == (500, "not_saved")
+    assert stored_answers(attempt.id) == {}
+
+
+def test_a_repeated_or_older_seq_is_confirmed_by_the_stored_answer(sitting):
+    attempt, officer, _other = sitting
+    item = items_of(attempt.id)[0]
+    saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 5)
+    saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 5)  # a retry
+    saving.save_answer(officer.id, attempt.id, item.question_id, wrong_answer(item), 4)  # arrived late
+    assert stored_answers(attempt.id) == {item.question_id: right_answer(item)}
+
+
+def test_extra_time_given_after_the_paper_was_cached_lets_saves_through(sitting):
+    attempt, officer, _other = sitting
+    first, second = items_of(attempt.id)[:2]
+    saving.save_answer(officer.id, attempt.id, first.question_id, right_answer(first), 1)  # cached now
+    old_deadline = attempt.deadline
+    db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id)
+                       .values(deadline=old_deadline + timedelta(minutes=10)))
+    db.session.commit()
+    with time_machine.travel(old_deadline + timedelta(minutes=1), tick=False):
+        saving.save_answer(officer.id, attempt.id, second.question_id, right_answer(second), 2)
+    assert stored_answers(attempt.id)[second.question_id] == right_answer(second)
+    assert saving.PAPERS.get(attempt.id).deadline == old_deadline + timedelta(minutes=10)
+
+
+def test_a_deadline_brought_forward_is_kept_by_the_write_whatever_the_cached_paper_says(sitting):
+    attempt, officer, _other = sitting
+    first, second = items_of(attempt.id)[:2]
+    saving.save_answer(officer.id, attempt.id, first.question_id, right_answer(first), 1)  # cached now
+    now = timeutil.now()
+    db.session.execute(sa.update(Attempt).where(Attempt.id == attempt.id).values(deadline=now - timedelta(minutes=1)))
+    db.session.commit()
+    assert saving.PAPERS.get(attempt.id).deadline > now  # the cache still says there is time
+    with pytest.raises(ExamError) as refused:
+        saving.save_answer(officer.id, attempt.id, second.question_id, right_answer(second), 2, now=now)
+    assert refused.value.code == "deadline_passed"
+    assert second.question_id not in stored_answers(attempt.id)
+    assert reload_attempt(attempt.id).submit_reason == "deadline"

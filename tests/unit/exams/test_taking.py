@@ -9,10 +9,10 @@ import time_machine
 
 from quizapp import timeutil
 from quizapp.banks.models import Question
-from quizapp.exams import attempts, definitions, saving
-from quizapp.exams.spec import RuleSpec
+from quizapp.exams import attempts, definitions, presenters, saving
 from quizapp.exams.errors import ExamError
-from quizapp.exams.models import Answer, PaperItem
+from quizapp.exams.models import Answer
+from quizapp.exams.spec import RuleSpec
 from quizapp.extensions import db
 
 from ...exam_factories import (exam_spec, items_of, make_bank, make_organiser, reload_attempt, right_answer,
@@ -42,14 +42,12 @@ def test_each_candidate_gets_an_own_paper_with_shuffled_options_and_mapped_keys(
     theirs = items_of(attempts.start_attempt(other, exam).id)
     assert len(mine) == 13 and sum(i.points for i in mine) == pytest.approx(100)
     assert [i.question_id for i in mine] != [i.question_id for i in theirs]
-    shuffled = False
-    for item in mine:
-        if item.type == "single":
-            # the shown key points at the option whose original key was A (the bank's key)
-            assert item.option_map[item.key] == "A"
-            assert [o["key"] for o in item.options] == list("ABCD")
-            shuffled |= item.key != "A"
-    assert shuffled
+    singles = [item for item in mine if item.type == "single"]
+    assert len(singles) == 5
+    # the shown key points at the option whose original key was A (the bank's key)
+    assert all(item.option_map[item.key] == "A" for item in singles)
+    assert all([o["key"] for o in item.options] == list("ABCD") for item in singles)
+    assert any(item.key != "A" for item in singles)  # the options were shuffled
 
 
 def test_a_paper_is_a_snapshot_that_later_edits_to_the_bank_never_change(setting):
@@ -184,14 +182,42 @@ def test_start_is_refused_before_the_window_and_spread_by_the_start_delay(settin
     with pytest.raises(ExamError) as early:
         attempts.start_attempt(officer, exam)
     assert early.value.code == "exam_not_open"
-    offset = attempts.start_offset_seconds(exam, officer.id)
-    assert 0 <= offset <= 120
-    if offset:
-        with time_machine.travel(later, tick=False), pytest.raises(ExamError) as delayed:
-            attempts.start_attempt(officer, exam)
-        assert delayed.value.code == "start_delayed"
-    with time_machine.travel(later + timedelta(seconds=offset), tick=False):
-        assert attempts.start_attempt(officer, exam).started_at == later + timedelta(seconds=offset)
+    # Each candidate's delay is fixed by a hash: take one whose delay is not zero.
+    delayed_officer = next(o for o in [officer] + [make_officer(department="市公安局/治安大队") for _ in range(5)]
+                           if attempts.start_offset_seconds(exam, o.id))
+    ready = attempts.ready_at(exam, delayed_officer.id)
+    assert later < ready <= later + timedelta(seconds=120)
+    with time_machine.travel(later, tick=False), pytest.raises(ExamError) as delayed:
+        attempts.start_attempt(delayed_officer, exam)
+    assert delayed.value.code == "start_delayed"
+    assert delayed.value.extra["retry_after"] == int((ready - later).total_seconds()) + 1
+    with time_machine.travel(ready, tick=False):
+        assert attempts.start_attempt(delayed_officer, exam).started_at == ready
+
+
+def test_opening_an_overdue_attempt_submits_it_with_the_answers_saved_in_time(setting):
+    bank, organiser, officer = setting
+    exam = _exam(bank, organiser)
+    attempt = attempts.start_attempt(officer, exam)
+    item = items_of(attempt.id)[0]
+    saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
+    before = attempts.open_attempt(officer, attempt.id)
+    assert before.submitted_at is None
+    with time_machine.travel(attempt.deadline + timedelta(minutes=3), tick=False):
+        opened = attempts.open_attempt(officer, attempt.id)
+    assert (opened.submit_reason, opened.submitted_at) == ("deadline", attempt.deadline)
+    assert opened.score == pytest.approx(item.points, abs=0.01)
+
+
+def test_opening_someone_elses_or_a_missing_attempt_is_refused(setting):
+    bank, organiser, officer = setting
+    exam = _exam(bank, organiser)
+    attempt = attempts.start_attempt(officer, exam)
+    with pytest.raises(ExamError) as foreign:
+        attempts.open_attempt(organiser, attempt.id)
+    with pytest.raises(ExamError) as missing:
+        attempts.open_attempt(officer, attempt.id + 1000)
+    assert (foreign.value.status, missing.value.status) == (403, 404)
 
 
 def test_closing_an_exam_submits_open_attempts(setting):
@@ -213,12 +239,29 @@ def test_absences_are_logged_and_short_ones_tolerated(setting):
     assert (long.seconds, long.tolerated) == (200, False)
 
 
+def _expected_shown_key(item):
+    """The bank's keys are A (single), A and C (multiple), true, and 答案/回答: in the letters shown."""
+    shown = {original: letter for letter, original in item.option_map.items()}
+    return {"single": lambda: shown["A"], "multiple": lambda: sorted([shown["A"], shown["C"]]),
+            "judge": lambda: True, "fill": lambda: [["答案", "回答"]]}[item.type]()
+
+
+PHONE_FIELDS = {"id", "type", "stem", "options", "points", "blanks"}
+
+
 def test_paper_items_hold_the_key_only_on_the_server(setting):
     bank, organiser, officer = setting
     exam = _exam(bank, organiser)
     attempt = attempts.start_attempt(officer, exam)
-    assert all(item.key is not None for item in db.session.scalars(
-        sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id)))
+    items = items_of(attempt.id)
+    assert [item.key for item in items] == [_expected_shown_key(item) for item in items]
+    fresh = presenters.paper_payload(attempt, exam)
+    resumed = presenters.paper_payload(attempts.start_attempt(officer, exam), exam)
+    for payload in (fresh, resumed):
+        assert [q["id"] for q in payload["questions"]] == [item.question_id for item in items]
+        for question in payload["questions"]:
+            assert set(question) <= PHONE_FIELDS
+            assert all(set(option) == {"key", "text"} for option in question["options"])
 
 
 def test_a_question_retired_after_the_pools_were_cached_never_reaches_a_new_paper(setting):

@@ -18,6 +18,12 @@ TYPE_CHOICES = [("single", "单选"), ("multiple", "多选"), ("judge", "判断"
 BLUEPRINT_ROWS = 6
 
 
+def _between(low, high) -> NumberRange:
+    """A range check that says so in Chinese."""
+    low_text, high_text = (f"{n:g}" if isinstance(n, float) else str(n) for n in (low, high))
+    return NumberRange(low, high, f"应在{low_text}到{high_text}之间。")
+
+
 class ActionForm(FlaskForm):
     """A bare CSRF-protected button."""
 
@@ -33,8 +39,8 @@ class RuleForm(Form):
     bank = SelectField("题库", coerce=_bank_id, validate_choice=False)
     qtype = SelectField("题型", choices=TYPE_CHOICES, default="single", validate_choice=False)
     chapter = StringField("章节（可空）", validators=[Optional(), Length(max=200)])
-    count = IntegerField("题数", validators=[Optional(), NumberRange(1, 500)])
-    points = FloatField("每题分值", validators=[Optional(), NumberRange(0.1, 100)])
+    count = IntegerField("题数", validators=[Optional(), _between(1, 500)])
+    points = FloatField("每题分值", validators=[Optional(), _between(0.1, 100)])
 
 
 class ExamForm(FlaskForm):
@@ -46,20 +52,22 @@ class ExamForm(FlaskForm):
     groups = SelectMultipleField("限定人员（政治面貌或标签；不选为全部）", validate_choice=False)
     opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间")])
     closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间")])
-    duration_minutes = IntegerField("答题时长（分钟）", default=60, validators=[InputRequired(), NumberRange(1, 1440)])
-    total_points = FloatField("总分", default=100, validators=[InputRequired(), NumberRange(1, 1000)])
-    pass_mark = FloatField("合格线", default=60, validators=[InputRequired(), NumberRange(0, 1000)])
-    attempts_allowed = IntegerField("允许作答次数", default=1, validators=[InputRequired(), NumberRange(1, 10)])
+    duration_minutes = IntegerField("答题时长（分钟）", default=60,
+                                    validators=[InputRequired("请填写此项"), _between(1, 1440)])
+    total_points = FloatField("总分", default=100, validators=[InputRequired("请填写此项"), _between(1, 1000)])
+    pass_mark = FloatField("合格线", default=60, validators=[InputRequired("请填写此项"), _between(0, 1000)])
+    attempts_allowed = IntegerField("允许作答次数", default=1,
+                                    validators=[InputRequired("请填写此项"), _between(1, 10)])
     shuffle_questions = BooleanField("打乱题目顺序", default=True)
     shuffle_options = BooleanField("打乱选项顺序", default=True)
     partial_credit = BooleanField("多选题少选得一半分", default=False)
     show_results = SelectField("成绩与答案显示", choices=list(SHOW_RESULTS.items()))
     start_delay_seconds = IntegerField(f"随机延迟进入（秒，0–{MAX_START_DELAY_SECONDS}，大规模考试错峰）", default=0,
-                                       validators=[InputRequired(), NumberRange(0, MAX_START_DELAY_SECONDS)])
+                                       validators=[InputRequired("请填写此项"), _between(0, MAX_START_DELAY_SECONDS)])
     rules = TextAreaField("考试须知", validators=[Optional(), Length(max=5000)])
     blueprint = FieldList(FormField(RuleForm), min_entries=BLUEPRINT_ROWS, max_entries=20)
     question_ids = TextAreaField("或指定题目（题目编号，用逗号或换行分隔）", validators=[Optional()])
-    question_points = FloatField("指定题目每题分值", default=1, validators=[Optional(), NumberRange(0.1, 100)])
+    question_points = FloatField("指定题目每题分值", default=1, validators=[Optional(), _between(0.1, 100)])
 
     def setup(self, banks, departments, tags) -> ExamForm:
         """Fill the choices from the database."""
@@ -145,9 +153,9 @@ def _local_naive(moment) -> datetime:
 class DrawForm(FlaskForm):
     """Plan (and, with ``confirm``, make) a random draw."""
 
-    size = IntegerField("抽取总人数", validators=[Optional(), NumberRange(1, 100000)])
+    size = IntegerField("抽取总人数", validators=[Optional(), _between(1, 100000)])
     allocation = SelectField("分配方式", choices=list(ALLOCATIONS.items()), default="proportional")
-    seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), NumberRange(0, 2**62)])
+    seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), _between(0, 2**62)])
     fixed = TextAreaField("指定各部门人数（每行：部门路径=人数，分配方式为“指定”时使用）", validators=[Optional()])
     confirm = HiddenField()
 

@@ -82,8 +82,8 @@ def edit(exam_id: int):
 def detail(exam_id: int):
     """One exam: its definition, status and actions."""
     exam = _exam(exam_id)
-    return render_template("exams/manage/detail.html", exam=exam, board=exam_board(exam), draw=queries.latest_draw(exam),
-                           form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
+    return render_template("exams/manage/detail.html", exam=exam, board=exam_board(exam),
+                           draw=queries.latest_draw(exam), form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
                            makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None)
 
 

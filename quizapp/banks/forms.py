@@ -60,7 +60,8 @@ class QuestionForm(FlaskForm):
     chapter = StringField("章节", validators=[Optional(), Length(max=200)])
     difficulty = SelectField("难度", choices=DIFFICULTY_CHOICES, coerce=int, default=2)
     tags = StringField("标签（逗号分隔）", validators=[Optional(), Length(max=500)])
-    source = StringField("来源", validators=[Optional(), Length(max=200)])
+    source_document = StringField("文件名称（不带书名号）", validators=[Optional(), Length(max=200)])
+    source_article = StringField("条款", validators=[Optional(), Length(max=100)])
 
     def option_names(self) -> list[str]:
         return [f"option_{k}" for k in OPTION_KEYS]
@@ -77,10 +78,11 @@ class QuestionForm(FlaskForm):
         return QuestionInput(
             type=type_, stem=self.stem.data or "", options=options if has_options(type_) else [],
             answer=answer, explanation=self.explanation.data or "", chapter=self.chapter.data or "",
-            difficulty=self.difficulty.data or 2, tags=self.tags.data or "", source=self.source.data or "",
+            difficulty=self.difficulty.data or 2, tags=self.tags.data or "",
+            source_document=self.source_document.data or "", source_article=self.source_article.data or "",
         )
 
 
 # Which form field shows a service error about a column.
 COLUMN_FIELDS = {"题型": "type", "题干": "stem", "解析": "explanation", "章节": "chapter", "难度": "difficulty",
-                 "来源": "source", "标签": "tags"}
+                 "出处": "source_document", "标签": "tags"}

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timeutil
 from ..extensions import UTCDateTime, db
+from .citations import format_citation
 
 CATEGORIES = {"theory": "政治理论", "regulations": "法规制度", "other": "其他"}
 
@@ -53,7 +54,8 @@ class Question(db.Model):
     chapter: Mapped[str] = mapped_column(sa.String(200), default="")
     difficulty: Mapped[int] = mapped_column(sa.SmallInteger, default=2)
     tags: Mapped[list] = mapped_column(sa.JSON, default=list)
-    source: Mapped[str] = mapped_column(sa.String(200), default="")
+    source_document: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    source_article: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     retired: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now, onupdate=timeutil.now)
@@ -63,6 +65,7 @@ class Question(db.Model):
     __table_args__ = (
         sa.Index("ix_questions_bank_type_stem_key", "bank_id", "type", "stem_key"),
         sa.Index("ix_questions_bank_chapter", "bank_id", "chapter"),
+        sa.Index("ix_questions_source_document", "source_document"),
         sa.CheckConstraint("type in ('single', 'multiple', 'judge', 'fill')", name="type"),
         sa.CheckConstraint("difficulty between 1 and 3", name="difficulty"),
     )
@@ -73,3 +76,8 @@ class Question(db.Model):
         from .types import QUESTION_TYPES
 
         return QUESTION_TYPES[self.type]
+
+    @property
+    def citation(self) -> str:
+        """The source as people write it: 《中国共产党章程》第三条 ('' without one)."""
+        return format_citation(self.source_document, self.source_article)

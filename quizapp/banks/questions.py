@@ -25,7 +25,8 @@ class QuestionInput:
     chapter: str = ""
     difficulty: int = 2
     tags: object = ""
-    source: str = ""
+    source_document: str = ""
+    source_article: str = ""
 
 
 def _validated(data: QuestionInput) -> ParsedQuestion:
@@ -36,7 +37,7 @@ def _validated(data: QuestionInput) -> ParsedQuestion:
             answer = [c for c in answer.upper() if c.strip() and c not in ",，、"]
         return build_question(type_=data.type, stem=data.stem, options=options, answer=answer,
                               explanation=data.explanation, chapter=data.chapter, difficulty=data.difficulty,
-                              tags=data.tags, source=data.source)
+                              tags=data.tags, source=(data.source_document, data.source_article))
     except InvalidQuestion as error:
         raise QuestionInvalid(error.column, error.message) from None
 
@@ -54,7 +55,8 @@ def _apply(question: Question, parsed: ParsedQuestion, key: str) -> None:
     question.type, question.stem, question.stem_key = parsed.type, parsed.stem, key
     question.options, question.answer = parsed.options, parsed.answer
     question.explanation, question.chapter, question.difficulty = parsed.explanation, parsed.chapter, parsed.difficulty
-    question.tags, question.source = parsed.tags, parsed.source
+    question.tags = parsed.tags
+    question.source_document, question.source_article = parsed.source_document, parsed.source_article
 
 
 def create_question(actor, bank: QuestionBank, data: QuestionInput) -> Question:
@@ -101,6 +103,8 @@ class QuestionFilter:
     difficulty: int | None = None
     text: str | None = None
     retired: bool | None = None
+    document: str | None = None  # '' for the questions that cite no source
+    article: str | None = None
 
 
 def question_query(bank: QuestionBank, criteria: QuestionFilter):
@@ -114,6 +118,10 @@ def question_query(bank: QuestionBank, criteria: QuestionFilter):
         query = query.where(Question.difficulty == criteria.difficulty)
     if criteria.retired is not None:
         query = query.where(Question.retired.is_(criteria.retired))
+    if criteria.document is not None:
+        query = query.where(Question.source_document == criteria.document)
+    if criteria.article is not None:
+        query = query.where(Question.source_article == criteria.article)
     if criteria.text:
         pattern = "%" + criteria.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(sa.or_(Question.stem.like(pattern, escape="\\"),

@@ -15,7 +15,7 @@ from ..audit.services import record, register_actions
 from ..extensions import db
 from ..transactions import transaction
 from .formats import ParseError, ParsedQuestion, parse_file
-from .formats.common import safe
+from .formats.common import export_shape, safe
 from .errors import BankError, QuestionInvalid  # noqa: F401  (re-exported)
 from .models import CATEGORIES, Question, QuestionBank
 from .questions import (QuestionFilter, QuestionInput, bank_chapters, create_question,  # noqa: F401  (re-exported)
@@ -99,12 +99,13 @@ def _row(question: ParsedQuestion, bank_id: int, key: str, moment) -> dict:
         "bank_id": bank_id, "type": question.type, "stem": question.stem, "stem_key": key,
         "options": question.options, "answer": question.answer, "explanation": question.explanation,
         "chapter": question.chapter, "difficulty": question.difficulty, "tags": question.tags,
-        "source": question.source, "retired": question.retired,
+        "source_document": question.source_document, "source_article": question.source_article,
+        "retired": question.retired,
     }
 
 
 COPY_COLUMNS = ("bank_id", "type", "stem", "stem_key", "options", "answer", "explanation", "chapter", "difficulty",
-                "tags", "source", "retired", "created_at", "updated_at")
+                "tags", "source_document", "source_article", "retired", "created_at", "updated_at")
 JSON_COLUMNS = {"options", "answer", "tags"}
 
 
@@ -222,16 +223,7 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
 def export_document(bank: QuestionBank) -> dict:
     """The bank in our JSON export shape (PRODUCT.md §4.2)."""
     questions = db.session.scalars(sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.id))
-    items = []
-    for question in questions:
-        item = {
-            "type": question.type, "stem": question.stem, "options": question.options, "answer": question.answer,
-            "explanation": question.explanation, "chapter": question.chapter, "difficulty": question.difficulty,
-            "tags": question.tags, "source": question.source,
-        }
-        if question.retired:
-            item["retired"] = True
-        items.append(item)
+    items = [export_shape(question) for question in questions]
     bank_data = {"name": bank.name, "category": bank.category}
     if bank.description:
         bank_data["description"] = bank.description

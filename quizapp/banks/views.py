@@ -12,7 +12,7 @@ from flask_login import current_user
 from .. import uploads
 from ..auth.access import admin_required, organiser_required
 from ..extensions import db
-from . import services
+from . import services, sources
 from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
                     QuestionForm)
 from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS
@@ -66,24 +66,27 @@ def create():
     return redirect(url_for("banks.index"))
 
 
-NO_CHAPTER = "__none__"
+# The filter value that selects questions whose chapter (or source) is blank.
+NOT_SET = "__none__"
 
 
-def _chapter_arg(value: str | None) -> str | None:
-    """'' is every chapter; NO_CHAPTER the questions without one."""
+def _filter_arg(value: str | None) -> str | None:
+    """'' is no filter (None); NOT_SET the questions with the field blank ('')."""
     if not value:
         return None
-    return "" if value == NO_CHAPTER else value
+    return "" if value == NOT_SET else value
 
 
 def _filter_from_args() -> services.QuestionFilter:
     status = request.args.get("status")
     return services.QuestionFilter(
         type=request.args.get("type") if request.args.get("type") in TYPE_LABELS else None,
-        chapter=_chapter_arg(request.args.get("chapter")),
+        chapter=_filter_arg(request.args.get("chapter")),
         difficulty=request.args.get("difficulty", type=int),
         text=(request.args.get("q") or "").strip() or None,
         retired={"active": False, "retired": True}.get(status),
+        document=_filter_arg(request.args.get("document")),
+        article=request.args.get("article") if "article" in request.args else None,
     )
 
 
@@ -95,9 +98,20 @@ def bank(bank_id: int):
     page = db.paginate(services.question_query(bank, _filter_from_args()), per_page=30, error_out=False)
     (summary,) = services.bank_summaries([bank])
     return render_template("banks/bank.html", bank=bank, page=page, summary=summary,
-                           chapters=services.bank_chapters(bank), type_labels=TYPE_LABELS, args=request.args,
+                           chapters=services.bank_chapters(bank), documents=sources.cited_documents(bank),
+                           type_labels=TYPE_LABELS, args=request.args,
                            bank_form=BankForm(obj=bank), action_form=ActionForm(), categories=CATEGORIES,
-                           no_chapter=NO_CHAPTER)
+                           not_set=NOT_SET)
+
+
+@bp.route("/<int:bank_id>/sources")
+@organiser_required
+def bank_sources(bank_id: int):
+    """The bank's questions by source: each cited document with its articles and question counts."""
+    bank = _bank_or_404(bank_id)
+    documents, uncited = sources.bank_sources(bank)
+    return render_template("banks/sources.html", bank=bank, documents=documents, uncited=uncited,
+                           not_set=NOT_SET)
 
 
 @bp.route("/<int:bank_id>/edit", methods=["POST"])

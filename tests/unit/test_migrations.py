@@ -33,3 +33,28 @@ def test_upgrade_on_an_empty_database_matches_the_models(tmp_path, backend):
         assert differences == []
         assert sa.inspect(db.engine).has_table("officers")
         db.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_free_text_sources_become_document_and_article(tmp_path, backend):
+    worker = "mig_src_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    app = make_test_app(backend, tmp_path, worker)
+    with app.app_context():
+        directory = app.extensions["migrate"].directory
+        upgrade(directory=directory, revision="0001")
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO question_banks (id, name, category, description, created_at) "
+                                       "VALUES (1, '题库', 'theory', '', :now)"), {"now": "2026-01-01 00:00:00+00:00"})
+            for number, source in enumerate(["《中国共产党章程》 第三条", "本局2019年题库", ""], start=1):
+                connection.execute(sa.text(
+                    "INSERT INTO questions (id, bank_id, type, stem, stem_key, options, answer, explanation, chapter,"
+                    " difficulty, tags, source, retired, created_at, updated_at) VALUES (:id, 1, 'judge', :stem,"
+                    " :key, '[]', 'true', '', '', 2, '[]', :source, false, :created, :updated)"),
+                    {"id": number, "stem": f"题{number}", "key": f"题{number}", "source": source,
+                     "created": "2026-01-01 00:00:00+00:00", "updated": "2026-01-01 00:00:00+00:00"})
+        upgrade(directory=directory)
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text(
+                "SELECT source_document, source_article FROM questions ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [("中国共产党章程", "第三条"), ("本局2019年题库", ""), ("", "")]
+        db.engine.dispose()

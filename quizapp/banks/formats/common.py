@@ -5,6 +5,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from ..citations import CitationError, check_citation, format_citation, parse_citation
 from ..types import OPTION_KEYS, QUESTION_TYPES, TYPE_NAMES, AnswerError, parse_judge
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -58,20 +59,33 @@ class ParsedQuestion:
     chapter: str = ""
     difficulty: int = 2
     tags: list[str] = field(default_factory=list)
-    source: str = ""
+    source_document: str = ""
+    source_article: str = ""
     retired: bool = False
     line: int | None = None
 
+    @property
+    def citation(self) -> str:
+        """The source as people write it: 《中国共产党章程》第三条."""
+        return format_citation(self.source_document, self.source_article)
+
     def as_export(self) -> dict:
         """The question in the JSON export shape (PRODUCT.md §4.2)."""
-        data = {
-            "type": self.type, "stem": self.stem, "options": self.options, "answer": self.answer,
-            "explanation": self.explanation, "chapter": self.chapter, "difficulty": self.difficulty,
-            "tags": self.tags, "source": self.source,
-        }
-        if self.retired:
-            data["retired"] = True
-        return data
+        return export_shape(self)
+
+
+def export_shape(question) -> dict:
+    """A question (parsed or stored) in the JSON export shape; "source" only when it cites one."""
+    data = {
+        "type": question.type, "stem": question.stem, "options": question.options, "answer": question.answer,
+        "explanation": question.explanation, "chapter": question.chapter, "difficulty": question.difficulty,
+        "tags": question.tags,
+    }
+    if question.source_document:
+        data["source"] = {"document": question.source_document, "article": question.source_article}
+    if question.retired:
+        data["retired"] = True
+    return data
 
 
 @dataclass
@@ -178,15 +192,32 @@ def make_options(texts: list[str], column: str = "选项") -> list[dict]:
     return options
 
 
+def citation_of(text: str, column: str = "出处") -> tuple[str, str]:
+    """A written citation ('《中国共产党章程》第三条') → (document, article); InvalidQuestion when unreadable."""
+    try:
+        citation = parse_citation(safe(text))
+        citation = citation and check_citation(citation.document, citation.article)
+    except CitationError as error:
+        raise InvalidQuestion(column, str(error)) from None
+    return (citation.document, citation.article) if citation else ("", "")
+
+
 def build_question(*, type_: str, stem: str, options: list[dict], answer, explanation: str = "",
-                   chapter: str = "", difficulty=2, tags=None, source: str = "", line: int | None = None,
-                   retired: bool = False) -> ParsedQuestion:
-    """Check one question through the type registry; InvalidQuestion names the column at fault."""
+                   chapter: str = "", difficulty=2, tags=None, source: tuple[str, str] = ("", ""),
+                   line: int | None = None, retired: bool = False) -> ParsedQuestion:
+    """Check one question through the type registry; InvalidQuestion names the column at fault.
+
+    ``source`` is the (document, article) pair of the question's citation.
+    """
     if type_ not in QUESTION_TYPES:
         raise InvalidQuestion("题型", f"题型“{type_}”无效，应为单选、多选、判断或填空。")
     qtype = QUESTION_TYPES[type_]
     stem = safe(stem)
-    explanation, chapter, source = safe(explanation), safe(chapter), safe(source)
+    explanation, chapter = safe(explanation), safe(chapter)
+    try:
+        citation = check_citation(safe(source[0]), safe(source[1]))
+    except CitationError as error:
+        raise InvalidQuestion("出处", str(error)) from None
     options = [{"key": o["key"], "text": safe(o["text"])} for o in options]
     if any(not o["text"] for o in options):
         raise InvalidQuestion("选项", "选项内容不能为空。")
@@ -220,7 +251,7 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
         raise InvalidQuestion("答案", str(error)) from None
     if type_ == "fill" and any(len(alt) > MAX_OPTION for blank in key for alt in blank):
         raise InvalidQuestion("答案", f"填空答案超过{MAX_OPTION}字。")
-    for value, label, limit in ((explanation, "解析", MAX_TEXT), (chapter, "章节", MAX_SHORT), (source, "来源", MAX_SHORT)):
+    for value, label, limit in ((explanation, "解析", MAX_TEXT), (chapter, "章节", MAX_SHORT)):
         if len(value or "") > limit:
             raise InvalidQuestion(label, f"{label}超过{limit}字。")
     if isinstance(difficulty, bool) or not (isinstance(difficulty, int) and 1 <= difficulty <= 3):
@@ -228,7 +259,8 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
     return ParsedQuestion(
         type=type_, stem=stem, options=options if qtype.has_options else [], answer=key,
         explanation=(explanation or "").strip(), chapter=(chapter or "").strip(), difficulty=difficulty,
-        tags=split_tags(tags or []), source=(source or "").strip(), retired=retired, line=line,
+        tags=split_tags(tags or []), source_document=citation.document if citation else "",
+        source_article=citation.article if citation else "", retired=retired, line=line,
     )
 
 

@@ -5,7 +5,7 @@ import json
 
 from ..models import CATEGORIES
 from ..types import OPTION_KEYS
-from .common import InvalidQuestion, ParseResult, build_question, safe
+from .common import InvalidQuestion, ParseResult, build_question, citation_of, safe
 from .text import decode
 
 FIELDS = {"type", "stem", "options", "answer", "explanation", "chapter", "difficulty", "tags", "source", "retired"}
@@ -58,6 +58,19 @@ def _text(item: dict, name: str, label: str) -> str:
     return value
 
 
+def _source(item: dict) -> tuple[str, str]:
+    """{"document", "article"} (or an older export's text, '《…》第三条') → (document, article)."""
+    value = item.get("source")
+    if value in (None, "", {}):
+        return "", ""
+    if isinstance(value, str):
+        return citation_of(value, "source")
+    if not isinstance(value, dict) or set(value) - {"document", "article"} or not all(
+            isinstance(v, str) for v in value.values()):
+        raise InvalidQuestion("source", "出处应为 {\"document\": \"中国共产党章程\", \"article\": \"第三条\"}。")
+    return value.get("document", ""), value.get("article", "")
+
+
 def _question(item, number: int):
     if not isinstance(item, dict):
         raise InvalidQuestion("", "每道题应为一个对象。")
@@ -91,6 +104,6 @@ def _question(item, number: int):
     return build_question(
         type_=type_, stem=stem, options=[{"key": o["key"], "text": o["text"].strip()} for o in options], answer=answer,
         explanation=_text(item, "explanation", "解析"), chapter=_text(item, "chapter", "章节"),
-        difficulty=difficulty, tags=tags, source=_text(item, "source", "来源"),
+        difficulty=difficulty, tags=tags, source=_source(item),
         retired=item.get("retired") is True, line=number,
     )

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ...tabular import TableError, find_header, read_rows
 from ..types import OPTION_KEYS, has_options
-from .common import InvalidQuestion, ParseResult, build_question, difficulty_of, fold, infer_type, letters_of, make_options, type_code
+from .common import (InvalidQuestion, ParseResult, build_question, citation_of, difficulty_of, fold, infer_type,
+                     letters_of, make_options, type_code)
 
 HEADER_ALIASES = {
     "type": {"题型", "类型", "试题类型", "题目类型", "type", "questiontype"},
@@ -19,9 +20,9 @@ for _key in OPTION_KEYS:
     HEADER_ALIASES[f"option_{_key}"] = {f"选项{_key.lower()}", _key.lower(), f"option{_key.lower()}"}
 REQUIRED = {"stem", "answer"}
 COLUMN_LABELS = {"type": "题型", "stem": "题干", "answer": "答案", "explanation": "解析", "chapter": "章节",
-                 "difficulty": "难度", "tags": "标签", "source": "来源"}
+                 "difficulty": "难度", "tags": "标签", "source": "出处"}
 # The export/template column order.
-TEMPLATE_HEADER = ["题型", "题干"] + [f"选项{k}" for k in OPTION_KEYS] + ["答案", "解析", "章节", "难度", "标签", "来源"]
+TEMPLATE_HEADER = ["题型", "题干"] + [f"选项{k}" for k in OPTION_KEYS] + ["答案", "解析", "章节", "难度", "标签", "出处"]
 
 
 def parse_sheet(filename: str, data: bytes) -> ParseResult:
@@ -65,7 +66,7 @@ def parse_sheet(filename: str, data: bytes) -> ParseResult:
                 type_=type_, stem=cell(row, "stem"), options=options, answer=answer,
                 explanation=cell(row, "explanation"), chapter=cell(row, "chapter"),
                 difficulty=difficulty_of(cell(row, "difficulty")), tags=cell(row, "tags"),
-                source=cell(row, "source"), line=number,
+                source=citation_of(cell(row, "source")), line=number,
             )
         except InvalidQuestion as error:
             result.fail(number, error.column, error.message)

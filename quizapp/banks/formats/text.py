@@ -21,18 +21,18 @@ from dataclasses import dataclass, field
 
 from ...tabular import TableError, check_zip
 from ..types import OPTION_KEYS, has_options
-from .common import (BLANK_MARK, InvalidQuestion, ParseResult, build_question, difficulty_of, fold, infer_type,
-                     letters_of, make_options, type_code)
+from .common import (BLANK_MARK, InvalidQuestion, ParseResult, build_question, citation_of, difficulty_of, fold,
+                     infer_type, letters_of, make_options, type_code)
 
 STEM = re.compile(r"^\s*(?:第\s*)?(\d{1,5})\s*(?:[.、:)\]]|题)\s*(.*)$")
 OPTION = re.compile(r"^\s*[(\[]?([A-Ha-h])\s*(?:[.、:)\]])\s*(.*)$")
 INLINE_OPTION = re.compile(r"(?:(?<=\s)|^)[(\[]?([A-H])\s*[.、:)\]]\s*")
-FIELD = re.compile(r"^\s*[【\[]?(答案|正确答案|参考答案|标准答案|解析|答案解析|试题解析|章节|难度|标签|来源|题型)[】\]]?\s*[:：]?\s*(.*)$")
+FIELD = re.compile(r"^\s*[【\[]?(答案|正确答案|参考答案|标准答案|解析|答案解析|试题解析|章节|难度|标签|来源|出处|题型)[】\]]?\s*[:：]?\s*(.*)$")
 SECTION = re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.]\s*(.*)$")
 CHAPTER = re.compile(r"^\s*(第[一二三四五六七八九十百零\d]+[章节编篇部分].*)$")
 FIELD_NAMES = {"答案": "answer", "正确答案": "answer", "参考答案": "answer", "标准答案": "answer", "解析": "explanation",
                "答案解析": "explanation", "试题解析": "explanation", "章节": "chapter", "难度": "difficulty",
-               "标签": "tags", "来源": "source", "题型": "type"}
+               "标签": "tags", "来源": "source", "出处": "source", "题型": "type"}
 TYPE_TAG = re.compile(r"^[【\[(（]\s*(单选题|多选题|判断题|填空题|单选|多选|判断|填空|单项选择题|多项选择题)\s*[】\])）]\s*")
 SECTION_TYPES = ("单选", "单项选择", "多选", "多项选择", "不定项", "判断", "填空", "选择题")
 
@@ -260,7 +260,7 @@ def _finish(block: Block, result: ParseResult) -> None:
             type_=type_, stem=stem, options=options, answer=answer,
             explanation=block.fields.get("explanation", ""), chapter=block.fields.get("chapter") or block.chapter,
             difficulty=difficulty_of(block.fields.get("difficulty", "")), tags=block.fields.get("tags", ""),
-            source=block.fields.get("source", ""), line=block.line,
+            source=citation_of(block.fields.get("source", "")), line=block.line,
         )
     except InvalidQuestion as error:
         result.fail(block.line, error.column, error.message)

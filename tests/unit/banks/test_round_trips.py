@@ -4,6 +4,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizapp.banks.citations import clean_article, clean_document
 from quizapp.banks.formats import ParsedQuestion, parse_file
 from quizapp.banks.template import questions_xlsx
 
@@ -12,6 +13,10 @@ from quizapp.banks.template import questions_xlsx
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1,
                max_size=25).map(str.strip).filter(bool)
 PLAIN = TEXT.filter(lambda t: not any(c in t for c in "/|,，;；、"))
+# A citation's parts as stored: no book-title marks, spaces collapsed (document) or removed (article).
+DOCUMENT = TEXT.map(clean_document).filter(lambda t: t and not any(c in t for c in "《》〈〉"))
+ARTICLE = st.one_of(st.just(""), st.just("第三条"), TEXT.map(clean_article).filter(
+    lambda t: not any(c in t for c in "《》〈〉")))
 
 
 @st.composite
@@ -30,7 +35,8 @@ def questions(draw):
     return ParsedQuestion(type=type_, stem=draw(TEXT), options=options, answer=answer,
                           explanation=draw(st.one_of(st.just(""), TEXT)), chapter=draw(st.one_of(st.just(""), TEXT)),
                           difficulty=draw(st.integers(1, 3)), tags=draw(st.lists(PLAIN, max_size=3, unique=True)),
-                          source=draw(st.one_of(st.just(""), TEXT)))
+                          **draw(st.one_of(st.just({}), st.builds(
+                              lambda d, a: {"source_document": d, "source_article": a}, DOCUMENT, ARTICLE))))
 
 
 @settings(max_examples=40, deadline=None)

@@ -144,7 +144,7 @@ def bank_documents(draw):
         }[type_]()
         question = {"type": type_, "stem": draw(stems).strip(), "options": options, "answer": answer,
                     "explanation": draw(st.text(max_size=20)).strip(), "chapter": draw(st.text(max_size=10)).strip(),
-                    "difficulty": draw(st.integers(1, 3)), "tags": [], "source": ""}
+                    "difficulty": draw(st.integers(1, 3)), "tags": []}
         if draw(st.integers(0, 4)) == 0:
             question["retired"] = True
         questions.append(question)
@@ -299,4 +299,4 @@ def test_control_characters_never_reach_the_database(admin):
     assert bank.description == "说明"
     assert services.export_document(bank)["questions"][0] == {
         "type": "fill", "stem": "题（ ）", "options": [], "answer": [["答案"]], "explanation": "解析",
-        "chapter": "章", "difficulty": 2, "tags": [], "source": ""}
+        "chapter": "章", "difficulty": 2, "tags": []}

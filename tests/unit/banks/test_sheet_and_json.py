@@ -87,14 +87,16 @@ def export_document():
         "bank": {"name": "测试题库", "category": "regulations"},
         "questions": [
             {"type": "single", "stem": "S", "options": [{"key": "A", "text": "a"}, {"key": "B", "text": "b"}],
-             "answer": "B", "explanation": "e", "chapter": "c", "difficulty": 1, "tags": ["t"], "source": ""},
+             "answer": "B", "explanation": "e", "chapter": "c", "difficulty": 1, "tags": ["t"],
+             "source": {"document": "中国共产党章程", "article": "第三条"}},
             {"type": "multiple", "stem": "M", "options": [{"key": "A", "text": "a"}, {"key": "B", "text": "b"},
                                                           {"key": "C", "text": "c"}],
-             "answer": ["A", "C"], "explanation": "", "chapter": "", "difficulty": 2, "tags": [], "source": "x"},
+             "answer": ["A", "C"], "explanation": "", "chapter": "", "difficulty": 2, "tags": [],
+             "source": {"document": "中华人民共和国人民警察法", "article": ""}},
             {"type": "judge", "stem": "J", "options": [], "answer": False, "explanation": "", "chapter": "",
-             "difficulty": 3, "tags": [], "source": ""},
+             "difficulty": 3, "tags": []},
             {"type": "fill", "stem": "F（ ）", "options": [], "answer": [["four", "4"]], "explanation": "",
-             "chapter": "", "difficulty": 2, "tags": [], "source": ""},
+             "chapter": "", "difficulty": 2, "tags": []},
         ],
     }
 
@@ -120,3 +122,49 @@ def test_json_that_is_not_an_export_is_an_error():
     for data in (b"{", b"[1, 2]", b'{"questions": 3}', b"[" * 100000):
         result = parse_file("bank.json", data)
         assert result.errors and not result.questions
+
+
+def test_json_source_is_a_document_and_an_article():
+    document = export_document()
+    document["questions"][1]["source"] = "《中国共产党章程》第四十条"  # an older export's free text
+    document["questions"][2]["source"] = {"document": "《中国共产党章程》", "article": " 总纲 "}
+    result = parse_file("bank.json", json.dumps(document, ensure_ascii=False).encode())
+    assert not result.errors
+    assert [(q.source_document, q.source_article) for q in result.questions] == [
+        ("中国共产党章程", "第三条"), ("中国共产党章程", "第四十条"), ("中国共产党章程", "总纲"), ("", "")]
+    assert result.questions[1].as_export()["source"] == {"document": "中国共产党章程", "article": "第四十条"}
+    assert "source" not in result.questions[3].as_export()
+
+
+def test_json_source_of_the_wrong_shape_is_refused_with_its_question():
+    document = export_document()
+    document["questions"][0]["source"] = {"document": "中国共产党章程", "articles": ["第三条"]}
+    document["questions"][1]["source"] = {"article": "第三条"}
+    document["questions"][2]["source"] = "《甲》第一条，《乙》第二条"
+    document["questions"][3]["source"] = ["中国共产党章程"]
+    result = parse_file("bank.json", json.dumps(document, ensure_ascii=False).encode())
+    assert not result.questions
+    assert [(e.row, e.column) for e in result.errors] == [(1, "source"), (2, "出处"), (3, "source"), (4, "source")]
+    assert "只能写一个文件" in result.errors[2].message
+
+
+def test_sheet_source_column_reads_document_and_article():
+    data = xlsx([
+        ["题型", "题干", "选项A", "选项B", "答案", "出处"],
+        ["单选", "甲", "a", "b", "A", "《中国共产党章程》第三条"],
+        ["判断", "乙", "", "", "对", "中华人民共和国人民警察法第二十二条"],
+        ["判断", "丙", "", "", "错", ""],
+        ["判断", "丁", "", "", "错", "第三条"],
+    ])
+    result = parse_file("bank.xlsx", data)
+    assert [(q.source_document, q.source_article) for q in result.questions] == [
+        ("中国共产党章程", "第三条"), ("中华人民共和国人民警察法", "第二十二条"), ("", "")]
+    assert [(e.row, e.column) for e in result.errors] == [(5, "出处")]
+    assert "缺少文件名称" in result.errors[0].message
+
+
+def test_text_layout_reads_a_source_line():
+    text = "1. 党的最高理想和最终目标是（ ）。\nA. 实现共产主义\nB. 消除城乡差别\n答案：A\n出处：《中国共产党章程》总纲\n"
+    result = parse_file("bank.txt", text.encode())
+    assert not result.errors
+    assert (result.questions[0].source_document, result.questions[0].source_article) == ("中国共产党章程", "总纲")

@@ -83,3 +83,13 @@ def test_the_sweep_invites_those_no_roster_change_reached_once(app):
     assert _invited(exam, latecomer.id) and not _invited(sample, latecomer.id)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate).where(
         Candidate.officer_id == latecomer.id)) == 1
+
+
+def test_the_scheduler_runs_the_admission_sweep(app):
+    from quizapp.schedules.runner import run_job
+
+    exam = _full_exam(make_bank(), make_organiser())
+    latecomer = make_officer(department=PATROL)
+    run_job(app, "admit-latecomers")
+    db.session.rollback()
+    assert _invited(exam, latecomer.id)

@@ -65,7 +65,7 @@ def decode_text(data: bytes) -> str:
             continue
         if "\x00" in text:
             break
-        return text
+        return text.lstrip("\ufeff")  # some editors write the byte-order mark twice
     raise TableError("无法识别文件编码，请另存为UTF-8或GB18030编码的CSV文件。")
 
 
@@ -160,6 +160,7 @@ def _xls_cell(cell, datemode: int) -> str:
 def normalise_header(text: str) -> str:
     """A header cell without notes like （必填） or (勿删), spaces or case."""
     text = unicodedata.normalize("NFKC", text or "")
+    text = re.sub(r"&#(?:10|13|x0?[aAdD]);|\ufeff", "", text)  # a line break written as an HTML entity (考试宝)
     text = re.sub(r"[（(][^）)]*[）)]", "", text)
     return re.sub(r"\s+", "", text).lower()
 

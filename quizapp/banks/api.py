@@ -39,8 +39,12 @@ class ImportFileSchema(Schema):
 
 
 class BankRowErrorSchema(Schema):
-    row = fields.Integer(allow_none=True, metadata={"description": "spreadsheet row, text line or JSON question number"})
-    column = fields.String()
+    row = fields.Integer(allow_none=True, metadata={"description": "spreadsheet row (sheets) or JSON question number"})
+    line = fields.Integer(allow_none=True, metadata={"description": "text line or docx paragraph (txt, docx, GIFT, Aiken)"})
+    question = fields.Integer(metadata={"description": "the question's number in a text or docx file"})
+    column = fields.String(metadata={"description": "the field at fault: 题干, 答案, 选项B, 题型…"})
+    cell = fields.String(metadata={"description": "spreadsheet column letter"})
+    where = fields.String(metadata={"description": "the location in words: 第N题（第L行） or 第R行 第C列"})
     message = fields.String()
 
 
@@ -51,6 +55,9 @@ class ImportReportSchema(Schema):
     duplicates = fields.Integer()
     errors = fields.List(fields.Nested(BankRowErrorSchema), required=True,
                          metadata={"description": "rows left out (with valid_only) — otherwise the import is refused"})
+    warnings = fields.List(fields.Nested(BankRowErrorSchema),
+                           metadata={"description": "never block: skipped headings and export noise, removed page "
+                                                    "headers, unsupported types under valid_only"})
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={"description": "questions in the file per type"})
     bank = fields.String()
     bank_id = fields.Integer(allow_none=True)
@@ -97,5 +104,6 @@ class BankImport(MethodView):
                                       on_duplicate=form["on_duplicate"])
         if not report.ok:
             message = "文件有错误，未导入任何题目。" if report.errors else "文件中没有题目。"
-            raise ApiError(422, "invalid_file", message, errors=[e.as_dict() for e in report.errors])
+            raise ApiError(422, "invalid_file", message, errors=[e.as_dict() for e in report.errors],
+                           warnings=[w.as_dict() for w in report.warnings])
         return report.as_dict()

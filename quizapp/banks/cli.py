@@ -33,14 +33,17 @@ def import_bank_command(path: Path, bank_name, category, dry_run, valid_only, up
     except BankError as error:
         fail(str(error))
     for error in report.errors:
-        click.echo(str(error), err=True)
+        click.echo(f"错误 {error}", err=True)
+    for warning in report.warnings:
+        click.echo(f"提示 {warning}", err=True)
     if not report.ok:
         fail(f"文件有{len(report.errors)}处错误，未导入任何题目。" if report.errors else "文件中没有题目。")
     counts = "，".join(f"{label}{count}" for label, count in report.count_labels if count)
     prefix = "（试运行，未写入）" if dry_run else ""
     click.echo(f"{prefix}题库“{report.bank_name}”{'（新建）' if report.new_bank else ''}：新增{report.imported}题，"
                f"更新{report.updated}题，跳过重复{report.skipped}题" +
-               (f"，跳过有错误的{len(report.errors)}处" if report.errors else "") + f"。文件中：{counts}。")
+               (f"，跳过有错误的{len(report.errors)}处" if report.errors else "") + f"。文件中：{counts}。"
+               + (f"另有{len(report.warnings)}处提示（见上）。" if report.warnings else ""))
 
 
 @click.command("export-bank")

@@ -21,7 +21,7 @@ class BankImportForm(FlaskForm):
                             validators=[Optional(), Length(max=100)])
     category = SelectField("新题库的分类", choices=CATEGORY_CHOICES, default="theory")
     valid_only = BooleanField("只导入无误的题目（有错误的行跳过）")
-    on_duplicate = RadioField("重复的题目（题型和题干相同）", choices=list(DUPLICATE_MODES.items()), default="skip")
+    on_duplicate = RadioField("重复的题目（题型、题干和选项都相同）", choices=list(DUPLICATE_MODES.items()), default="skip")
 
 
 class ImportConfirmForm(FlaskForm):
@@ -56,6 +56,7 @@ class QuestionForm(FlaskForm):
     correct = SelectMultipleField("正确选项", choices=[(k, k) for k in OPTION_KEYS], validate_choice=False)
     judge = RadioField("正确答案", choices=[("true", "正确"), ("false", "错误")], validate_choice=False)
     blanks = TextAreaField("各空答案（每行一个空；同一空的多个可接受答案用“/”分隔）", validators=[Optional()])
+    any_order = BooleanField("各空答案顺序不限（乱序），如“四大名著是____、____、____、____”")
     explanation = TextAreaField("解析", validators=[Optional(), Length(max=5000)])
     chapter = StringField("章节", validators=[Optional(), Length(max=200)])
     difficulty = SelectField("难度", choices=DIFFICULTY_CHOICES, coerce=int, default=2)
@@ -80,6 +81,7 @@ class QuestionForm(FlaskForm):
             answer=answer, explanation=self.explanation.data or "", chapter=self.chapter.data or "",
             difficulty=self.difficulty.data or 2, tags=self.tags.data or "",
             source_document=self.source_document.data or "", source_article=self.source_article.data or "",
+            any_order=type_ == "fill" and bool(self.any_order.data),
         )
 
 

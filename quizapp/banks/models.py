@@ -57,6 +57,8 @@ class Question(db.Model):
     source_document: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     source_article: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     retired: Mapped[bool] = mapped_column(default=False)
+    # A fill question whose blanks may be answered in any order (乱序): 四大名著是____、____、____、____.
+    any_order: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now, onupdate=timeutil.now)
 

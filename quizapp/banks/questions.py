@@ -11,7 +11,7 @@ from .errors import QuestionInvalid
 from .formats import ParsedQuestion, build_question
 from .formats.common import InvalidQuestion, make_options
 from .models import Question, QuestionBank
-from .types import TYPE_LABELS, has_options, stem_key
+from .types import TYPE_LABELS, has_options, question_identity, stem_key
 
 @dataclass
 class QuestionInput:
@@ -27,6 +27,7 @@ class QuestionInput:
     tags: object = ""
     source_document: str = ""
     source_article: str = ""
+    any_order: bool = False
 
 
 def _validated(data: QuestionInput) -> ParsedQuestion:
@@ -37,25 +38,27 @@ def _validated(data: QuestionInput) -> ParsedQuestion:
             answer = [c for c in answer.upper() if c.strip() and c not in ",，、"]
         return build_question(type_=data.type, stem=data.stem, options=options, answer=answer,
                               explanation=data.explanation, chapter=data.chapter, difficulty=data.difficulty,
-                              tags=data.tags, source=(data.source_document, data.source_article))
+                              tags=data.tags, source=(data.source_document, data.source_article),
+                              any_order=data.any_order)
     except InvalidQuestion as error:
         raise QuestionInvalid(error.column, error.message) from None
 
 
 def _check_duplicate(bank: QuestionBank, question: ParsedQuestion, key: str, own_id: int | None = None) -> None:
-    query = sa.select(Question.id).where(Question.bank_id == bank.id, Question.type == question.type,
-                                         Question.stem_key == key)
+    query = sa.select(Question.stem, Question.options).where(Question.bank_id == bank.id,
+                                                             Question.type == question.type, Question.stem_key == key)
     if own_id is not None:
         query = query.where(Question.id != own_id)
-    if db.session.scalar(query.limit(1)) is not None:
-        raise QuestionInvalid("题干", "题库中已有题型和题干都相同的试题。")
+    identity = question_identity(question.type, question.stem, question.options)
+    if any(question_identity(question.type, stem, options) == identity for stem, options in db.session.execute(query)):
+        raise QuestionInvalid("题干", "题库中已有题型、题干和选项都相同的试题。")
 
 
 def _apply(question: Question, parsed: ParsedQuestion, key: str) -> None:
     question.type, question.stem, question.stem_key = parsed.type, parsed.stem, key
     question.options, question.answer = parsed.options, parsed.answer
     question.explanation, question.chapter, question.difficulty = parsed.explanation, parsed.chapter, parsed.difficulty
-    question.tags = parsed.tags
+    question.tags, question.any_order = parsed.tags, parsed.any_order
     question.source_document, question.source_article = parsed.source_document, parsed.source_article
 
 

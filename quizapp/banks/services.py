@@ -6,7 +6,7 @@ pages, the API, the CLI and the demo all call these same functions.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -20,7 +20,7 @@ from .errors import BankError, QuestionInvalid  # noqa: F401  (re-exported)
 from .models import CATEGORIES, Question, QuestionBank
 from .questions import (QuestionFilter, QuestionInput, bank_chapters, create_question,  # noqa: F401  (re-exported)
                         question_query, set_retired, update_question)
-from .types import TYPE_LABELS, stem_key
+from .types import TYPE_LABELS, question_identity, stem_key
 from .usage import bank_in_use  # noqa: F401  (re-exported: the pages and API ask here)
 
 register_actions({
@@ -36,6 +36,7 @@ register_actions({
 
 DUPLICATE_MODES = {"skip": "跳过（保留题库中的原题）", "update": "用文件中的内容更新原题"}
 MAX_BANK_NAME = 100
+SAMPLES_PER_TYPE = 3
 
 
 # ---------------------------------------------------------------- import
@@ -58,8 +59,10 @@ class ImportReport:
     duplicates: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     errors: list[ParseError] = field(default_factory=list)
+    warnings: list[ParseError] = field(default_factory=list)
     written: bool = False
     bank_id: int | None = None
+    samples: dict[str, list[ParsedQuestion]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -75,7 +78,7 @@ class ImportReport:
             "ok": self.ok, "dry_run": self.dry_run, "format": self.format, "bank": self.bank_name,
             "bank_id": self.bank_id, "new_bank": self.new_bank, "imported": self.imported, "updated": self.updated,
             "skipped": self.skipped, "duplicates": self.duplicates, "counts": self.counts,
-            "errors": [e.as_dict() for e in self.errors],
+            "errors": [e.as_dict() for e in self.errors], "warnings": [w.as_dict() for w in self.warnings],
         }
 
 
@@ -100,12 +103,12 @@ def _row(question: ParsedQuestion, bank_id: int, key: str, moment) -> dict:
         "options": question.options, "answer": question.answer, "explanation": question.explanation,
         "chapter": question.chapter, "difficulty": question.difficulty, "tags": question.tags,
         "source_document": question.source_document, "source_article": question.source_article,
-        "retired": question.retired,
+        "retired": question.retired, "any_order": question.any_order,
     }
 
 
 COPY_COLUMNS = ("bank_id", "type", "stem", "stem_key", "options", "answer", "explanation", "chapter", "difficulty",
-                "tags", "source_document", "source_article", "retired", "created_at", "updated_at")
+                "tags", "source_document", "source_article", "retired", "any_order", "created_at", "updated_at")
 JSON_COLUMNS = {"options", "answer", "tags"}
 
 
@@ -130,8 +133,9 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
                 on_duplicate: str = "skip", parsed=None) -> ImportReport:
     """Import a file into a bank (created when new) in one transaction.
 
-    Any bad row rejects the whole file unless ``valid_only``; duplicates (same type
-    and normalised stem in the bank, or earlier in the file) are skipped or, with
+    Any bad row rejects the whole file unless ``valid_only`` (then questions of types we
+    do not store become warnings); duplicates (same type, normalised stem and set of
+    option texts, in the bank or earlier in the file) are skipped or, with
     ``on_duplicate="update"``, overwrite the bank's question.
     """
     if on_duplicate not in DUPLICATE_MODES:
@@ -139,9 +143,15 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
     report = ImportReport(filename=filename, dry_run=dry_run, valid_only=valid_only, on_duplicate=on_duplicate)
     parsed = parsed or parse_file(filename, data)
     report.format = parsed.format
-    report.errors = list(parsed.errors)
+    report.errors = [e for e in parsed.errors if not (valid_only and e.unsupported)]
+    report.warnings = [replace(e, message=e.message.replace("未导入", "已跳过")) for e in parsed.errors
+                       if valid_only and e.unsupported] + list(parsed.warnings)
     report.total = len(parsed.questions)
     report.counts = dict(Counter(q.type for q in parsed.questions))
+    for question in parsed.questions:
+        samples = report.samples.setdefault(question.type, [])
+        if len(samples) < SAMPLES_PER_TYPE:
+            samples.append(question)
 
     name = safe(bank_name or parsed.bank.get("name") or "")
     bank = find_bank(name) if name else None
@@ -154,25 +164,25 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
         report.errors.insert(0, ParseError(None, "题库", str(error)))
         return report
 
-    existing: dict[tuple[str, str], int] = {}
+    existing: dict[tuple, int] = {}
     if bank is not None:
-        for question_id, type_, key in db.session.execute(
-            sa.select(Question.id, Question.type, Question.stem_key).where(Question.bank_id == bank.id)
+        for question_id, type_, stem, options in db.session.execute(
+            sa.select(Question.id, Question.type, Question.stem, Question.options).where(Question.bank_id == bank.id)
             .order_by(Question.id)
         ):
-            existing.setdefault((type_, key), question_id)
+            existing.setdefault(question_identity(type_, stem, options), question_id)
 
     inserts: list[tuple[ParsedQuestion, str]] = []
     updates: list[tuple[int, ParsedQuestion, str]] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple] = set()
     for question in parsed.questions:
-        key = stem_key(question.stem)
-        identity = (question.type, key)
+        identity = question_identity(question.type, question.stem, question.options)
         if identity in seen:
             report.duplicates += 1
             report.skipped += 1
             continue
         seen.add(identity)
+        key = identity[1]
         if identity in existing:
             report.duplicates += 1
             if on_duplicate == "update":

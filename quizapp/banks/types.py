@@ -103,10 +103,8 @@ class MultipleChoice(QuestionType):
     def validate_key(self, key, options):
         if len(options) < 2:
             raise AnswerError("多选题至少需要两个选项。")
-        letters = self._letters(key, options, "答案")
-        if len(letters) < 2:
-            raise AnswerError("多选题的正确答案至少应有两个选项。")
-        return letters
+        # One right option is allowed: 不定项选择题 are stored as multiple choice.
+        return self._letters(key, options, "答案")
 
     def parse_answer(self, answer, options):
         return self._letters(answer, options, "的答案")
@@ -123,19 +121,33 @@ class MultipleChoice(QuestionType):
         return "".join(key)
 
 
-JUDGE_TRUE = {"正确", "对", "√", "✓", "✔", "true", "t", "yes", "y", "是", "a"}
-JUDGE_FALSE = {"错误", "错", "×", "✗", "✘", "x", "false", "f", "no", "n", "否", "b"}
+# Judge vocabulary, also read with trailing punctuation ("正确。", "对！"): see judge_word.
+JUDGE_TRUE = {"对", "正确", "√", "✓", "✔", "☑", "t", "true", "是", "y", "yes", "ok"}
+JUDGE_FALSE = {"错", "错误", "×", "✗", "✘", "❌", "☒", "x", "f", "false", "否", "n", "no"}
+INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060\ufe0e\ufe0f]")
 
 
-def parse_judge(value) -> bool:
-    """正确/错误/对/错/√/×/A/B/true/false → bool, or AnswerError."""
-    if isinstance(value, bool):
-        return value
-    text = unicodedata.normalize("NFKC", str(value)).strip().lower()
+def judge_word(value) -> bool | None:
+    """对/错/正确/错误/√/×/✔/✘/❌/T/F/true/false/是/否 (trailing punctuation allowed) → bool, else None."""
+    text = INVISIBLE.sub("", unicodedata.normalize("NFKC", str(value or ""))).strip().lower()
+    text = re.sub(r"[\s。.!！;；,，]+$", "", text)
     if text in JUDGE_TRUE:
         return True
     if text in JUDGE_FALSE:
         return False
+    return None
+
+
+def parse_judge(value) -> bool:
+    """A judge word, or A/B for 正确/错误 → bool, or AnswerError."""
+    if isinstance(value, bool):
+        return value
+    word = judge_word(value)
+    if word is not None:
+        return word
+    letter = unicodedata.normalize("NFKC", str(value)).strip().lower()
+    if letter in ("a", "b"):
+        return letter == "a"
     raise AnswerError("判断题答案应为 正确/错误（对/错、√/×、A/B 也可）。")
 
 
@@ -193,20 +205,55 @@ class Fill(QuestionType):
         return [a.strip() for a in answer]
 
     def grade(self, key, answer, points, partial_credit=False):
+        """Each blank against its alternatives; an any-order key (see ``grading_key``) matches blanks in any order."""
+        any_order = isinstance(key, dict) and key.get("any_order")
+        blanks = key_blanks(key)
         answer = list(answer or [])
-        if len(answer) < len(key):
-            answer += [""] * (len(key) - len(answer))
-        correct = all(
-            normalise_text(given) in {normalise_text(alt) for alt in alternatives}
-            for given, alternatives in zip(answer, key)
-        )
+        if len(answer) < len(blanks):
+            answer += [""] * (len(blanks) - len(answer))
+        accepted = [{normalise_text(alt) for alt in alternatives} for alternatives in blanks]
+        given = [normalise_text(a) for a in answer[:len(blanks)]]
+        if any_order:
+            correct = _match_all(given, accepted)
+        else:
+            correct = all(g in a for g, a in zip(given, accepted))
         return Grade(points if correct else 0.0, correct)
 
     def is_blank(self, answer):
         return not answer or all(not str(a).strip() for a in answer)
 
     def describe_key(self, key):
-        return "；".join("/".join(blank) for blank in key)
+        blanks = key_blanks(key)
+        text = "；".join("/".join(blank) for blank in blanks)
+        return text + "（顺序不限）" if isinstance(key, dict) and key.get("any_order") else text
+
+
+def _match_all(given: list[str], accepted: list[set[str]]) -> bool:
+    """Whether every given answer fills a different blank it is accepted for (a perfect matching)."""
+    owner: dict[int, int] = {}  # blank → index of the answer that fills it
+
+    def place(index: int, seen: set[int]) -> bool:
+        for blank, alternatives in enumerate(accepted):
+            if given[index] in alternatives and blank not in seen:
+                seen.add(blank)
+                if blank not in owner or place(owner[blank], seen):
+                    owner[blank] = index
+                    return True
+        return False
+
+    return all(given[i] and place(i, set()) for i in range(len(given)))
+
+
+def key_blanks(key) -> list[list[str]]:
+    """A fill key's blanks, whether or not it is marked any-order."""
+    return key["blanks"] if isinstance(key, dict) else key
+
+
+def grading_key(type_: str, key, any_order: bool = False):
+    """The key grading takes: a fill key whose blanks may come in any order is marked so."""
+    if type_ == "fill" and any_order and isinstance(key, list):
+        return {"blanks": key, "any_order": True}
+    return key
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {t.code: t for t in (SingleChoice(), MultipleChoice(), Judge(), Fill())}
@@ -217,13 +264,11 @@ def has_options(type_code: str | None) -> bool:
     """Whether questions of this type (a code, possibly unknown) are answered by choosing options."""
     question_type = QUESTION_TYPES.get(type_code) if isinstance(type_code, str) else None
     return question_type is not None and question_type.has_options
-# 题型 column spellings (PRODUCT.md §4.2), NFKC-folded before lookup.
-TYPE_NAMES = {
-    "单选": "single", "单选题": "single", "单项选择": "single", "单项选择题": "single", "single": "single",
-    "多选": "multiple", "多选题": "multiple", "多项选择": "multiple", "多项选择题": "multiple", "multiple": "multiple",
-    "判断": "judge", "判断题": "judge", "judge": "judge",
-    "填空": "fill", "填空题": "fill", "fill": "fill",
-}
+
+
+def question_identity(type_: str, stem: str, options: list[dict] | None) -> tuple:
+    """What makes two questions duplicates: same type, same normalised stem, same set of normalised option texts."""
+    return type_, stem_key(stem), frozenset(normalise_text(o["text"]) for o in options or [])
 
 
 def stem_key(stem: str) -> str:

@@ -15,7 +15,7 @@ from ..extensions import db
 from . import services, sources
 from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
                     QuestionForm)
-from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS
+from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS, ParseResult, parse_file
 from .models import CATEGORIES, Question, QuestionBank
 from .template import template_xlsx
 from .types import OPTION_KEYS, TYPE_LABELS, has_options
@@ -257,13 +257,32 @@ def retire_question(question_id: int, change: str):
 
 # ---------------------------------------------------------------- import
 
+def _settings_args(options: dict) -> dict:
+    """The upload settings as query arguments, so that 重新上传 keeps them."""
+    return {"bank": options.get("bank_name") or "", "category": options.get("category") or "",
+            "valid_only": "1" if options.get("valid_only") else "", "on_duplicate": options.get("on_duplicate") or ""}
+
+
+def _render_preview(report, filename: str, options: dict, token: str | None):
+    return render_template("banks/preview.html", report=report, filename=filename, options=options,
+                           confirm_form=ImportConfirmForm(token=token) if token else None,
+                           preview_errors=PREVIEW_ERRORS, categories=CATEGORIES, type_labels=TYPE_LABELS,
+                           format_label=FORMAT_LABELS.get(report.format, report.format),
+                           again_url=url_for("banks.import_upload", **_settings_args(options)))
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @admin_required
 def import_upload():
-    """Step 1: upload a file with the import options; step 2 previews it."""
+    """Step 1: upload a file with the import options; step 2 previews what was read."""
     form = BankImportForm()
-    if request.method == "GET" and request.args.get("bank"):
-        form.bank_name.data = request.args["bank"]
+    if request.method == "GET":
+        form.bank_name.data = request.args.get("bank") or form.bank_name.data
+        if request.args.get("category") in CATEGORIES:
+            form.category.data = request.args["category"]
+        if request.args.get("on_duplicate") in services.DUPLICATE_MODES:
+            form.on_duplicate.data = request.args["on_duplicate"]
+        form.valid_only.data = request.args.get("valid_only") == "1"
     banks = [b.name for b in db.session.scalars(db.select(QuestionBank).order_by(QuestionBank.name))]
     if not form.validate_on_submit():
         return render_template("banks/import.html", form=form, banks=banks, accepted=",".join(ACCEPTED_EXTENSIONS))
@@ -272,31 +291,31 @@ def import_upload():
     data = upload.read()
     options = {"bank_name": (form.bank_name.data or "").strip(), "category": form.category.data,
                "valid_only": bool(form.valid_only.data), "on_duplicate": form.on_duplicate.data}
+    parsed = parse_file(filename, data)
     report = services.import_bank(filename, data, options["bank_name"], options["category"], current_user,
-                                  dry_run=True, valid_only=options["valid_only"], on_duplicate=options["on_duplicate"])
-    token = uploads.stash(UPLOAD_KIND, current_user, filename, data, **options) if report.ok else None
-    return render_template("banks/preview.html", report=report, filename=filename, options=options,
-                           confirm_form=ImportConfirmForm(token=token), preview_errors=PREVIEW_ERRORS,
-                           format_label=FORMAT_LABELS.get(report.format, report.format), categories=CATEGORIES)
+                                  dry_run=True, valid_only=options["valid_only"], on_duplicate=options["on_duplicate"],
+                                  parsed=parsed)
+    # What was parsed is kept, not the file: confirming imports exactly what this preview shows.
+    token = uploads.stash(UPLOAD_KIND, current_user, filename, parsed.to_stash(), **options) if report.ok else None
+    return _render_preview(report, filename, options, token)
 
 
 @bp.route("/import/confirm", methods=["POST"])
 @admin_required
 def import_confirm():
-    """Step 3: import the previewed file with the options chosen at upload."""
+    """Step 3: import the previewed questions with the options chosen at upload."""
     form = ImportConfirmForm()
     upload = uploads.fetch(UPLOAD_KIND, current_user, form.token.data) if form.validate_on_submit() else None
     if upload is None:
         flash("上传已失效，请重新上传题库文件。", "error")
         return redirect(url_for("banks.import_upload"))
     options = upload.options or {}
-    report = services.import_bank(upload.filename, upload.data, options.get("bank_name"), options.get("category"),
+    report = services.import_bank(upload.filename, b"", options.get("bank_name"), options.get("category"),
                                   current_user, valid_only=bool(options.get("valid_only")),
-                                  on_duplicate=options.get("on_duplicate", "skip"))
+                                  on_duplicate=options.get("on_duplicate", "skip"),
+                                  parsed=ParseResult.from_stash(upload.data))
     if not report.written:
-        return render_template("banks/preview.html", report=report, filename=upload.filename, options=options,
-                               confirm_form=None, preview_errors=PREVIEW_ERRORS, categories=CATEGORIES,
-                               format_label=FORMAT_LABELS.get(report.format, report.format))
+        return _render_preview(report, upload.filename, options, None)
     uploads.discard(upload)
     db.session.commit()
     flash(f"已导入题库“{report.bank_name}”：新增{report.imported}题，更新{report.updated}题，跳过重复{report.skipped}题"

@@ -8,7 +8,7 @@ import time
 import sqlalchemy as sa
 
 from ..banks.models import Question
-from ..banks.types import QUESTION_TYPES, has_options
+from ..banks.types import QUESTION_TYPES, grading_key, has_options
 from ..extensions import db
 from .errors import ExamError
 from .grading import scale_points
@@ -32,7 +32,7 @@ def _shown_key(question, mapping: dict):
     qtype = QUESTION_TYPES[question.type]
     key = qtype.validate_key(question.answer, list(question.options or []))
     if not qtype.has_options:
-        return key
+        return grading_key(question.type, key, question.any_order)
     back = {original: shown for shown, original in mapping.items()}
     if question.type == "single":
         return back[key]
@@ -90,8 +90,8 @@ def build_paper(exam: Exam, seed: int) -> list[dict]:
         picked = _pick_questions(exam, rng, fresh)
         questions = {q.id: q for q in db.session.execute(
             sa.select(Question.id, Question.type, Question.stem, Question.options, Question.answer,
-                      Question.explanation).where(Question.id.in_([p[0] for p in picked]),
-                                                  Question.retired.is_(False)))}
+                      Question.explanation, Question.any_order).where(Question.id.in_([p[0] for p in picked]),
+                                                                      Question.retired.is_(False)))}
         if len(questions) == len(picked):
             break
         # A cached pool named a question deleted or retired since: draw again from fresh pools.

@@ -7,7 +7,7 @@ from functools import partial
 import sqlalchemy as sa
 
 from .. import timeutil
-from ..banks.types import QUESTION_TYPES
+from ..banks.types import QUESTION_TYPES, key_blanks
 from ..extensions import db
 from .models import Attempt, Candidate, Exam, PaperItem
 from .attempts import network_grace, saved_answers
@@ -53,7 +53,7 @@ def paper_question(item) -> dict:
                 "options": [{"key": o["key"], "text": o["text"]} for o in get("options") or []],
                 "points": round(get("points"), 2)}
     if question["type"] == "fill":
-        question["blanks"] = len(get("key"))
+        question["blanks"] = len(key_blanks(get("key")))
     return question
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from .. import timeutil
 from ..banks.models import Question
-from ..banks.types import QUESTION_TYPES, AnswerError
+from ..banks.types import QUESTION_TYPES, AnswerError, grading_key
 from ..extensions import db
 from .models import MockExam
 from .services import PracticeError, active_questions, get_bank
@@ -76,7 +76,8 @@ def submit_mock(officer_id: int, mock_id: int, answers: dict) -> MockExam:
         if answer is None or qtype.is_blank(answer):
             grade_score, correct = 0.0, False
         else:
-            grade = qtype.grade(question.answer, answer, mock.points_each)
+            grade = qtype.grade(grading_key(question.type, question.answer, question.any_order), answer,
+                                mock.points_each)
             grade_score, correct = grade.score, grade.correct
             kept[str(question.id)] = answer
         results[str(question.id)] = {"correct": correct, "score": round(grade_score, 2)}

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from .. import timeutil
 from ..banks.models import Question, QuestionBank
-from ..banks.types import QUESTION_TYPES, AnswerError
+from ..banks.types import QUESTION_TYPES, AnswerError, grading_key
 from ..errors import DomainError
 from ..extensions import db
 from ..transactions import transaction
@@ -256,7 +256,7 @@ def record_answer(officer_id: int, question_id: int, raw_answer, mode: str = "se
     question = get_active_question(question_id)
     answer = parse_answer(question, raw_answer)
     qtype = QUESTION_TYPES[question.type]
-    correct = qtype.grade(question.answer, answer, 1.0).correct
+    correct = qtype.grade(grading_key(question.type, question.answer, question.any_order), answer, 1.0).correct
     moment = timeutil.now()
     mode = mode if mode in MODES else "sequential"
     with transaction():

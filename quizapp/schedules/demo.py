@@ -85,8 +85,11 @@ def demo_finished_exam(context: DemoContext) -> None:
 
 def _answer(item, right: bool, rng):
     """A right or a wrong answer to a paper item, as a phone would send it."""
+    from ..banks.types import key_blanks
+
     if item.type == "fill":
-        return [alternatives[0] for alternatives in item.key] if right else ["不知道"] * len(item.key)
+        blanks = key_blanks(item.key)
+        return [alternatives[0] for alternatives in blanks] if right else ["不知道"] * len(blanks)
     if right:
         return item.key
     keys = [o["key"] for o in item.options]

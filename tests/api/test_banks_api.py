@@ -48,7 +48,7 @@ def test_bad_rows_give_422_with_row_errors_and_write_nothing(client):
     assert response.status_code == 422
     error = response.get_json()["error"]
     assert error["code"] == "invalid_file"
-    assert error["errors"] == [{"row": 2, "column": "答案", "message": error["errors"][0]["message"]}]
+    assert error["errors"] == [{"row": 2, "column": "答案", "message": error["errors"][0]["message"], "where": "第2题"}]
     assert services.find_bank("党章题库") is None
     partial = post_import(client, api_token(client, "100001"), document, valid_only="true").get_json()
     assert partial["imported"] == 1 and len(partial["errors"]) == 1
@@ -78,3 +78,25 @@ def test_bank_list_counts_active_questions_and_hides_empty_banks_from_officers(c
     admin = client.get("/api/v1/banks", headers=api_token(client, "100001")).get_json()
     assert {b["name"] for b in admin} == {"党章题库", "空题库"}
     assert client.get("/api/v1/banks").status_code == 401
+
+
+def test_import_reports_warnings_and_text_lines(client):
+    make_officer(badge="100001", role="admin")
+    text = "警务题库（2026年）\n1. 警察应当文明执勤。\n答案：对\n简答题\n2. 什么是警察？\n答案：维护治安的人。\n"
+    data = {"file": (io.BytesIO(text.encode()), "bank.txt"), "bank": "警务题库", "valid_only": "true"}
+    response = client.post("/api/v1/banks/import", data=data, headers=api_token(client, "100001"),
+                           content_type="multipart/form-data")
+    body = response.get_json()
+    assert response.status_code == 200 and body["imported"] == 1 and body["errors"] == []
+    assert [(w["line"], w["where"]) for w in body["warnings"]] == [(5, "第2题（第5行）"), (1, "第1行")]
+
+
+def test_refused_text_file_locates_each_error_by_question_and_line(client):
+    make_officer(badge="100001", role="admin")
+    text = "1. 甲？\nA. 一\nB. 二\n答案：AB\n单选题\n2. 乙？\nA. 一\nB. 二\n答案：AB\n"
+    data = {"file": (io.BytesIO(text.encode()), "bank.txt"), "bank": "警务题库"}
+    response = client.post("/api/v1/banks/import", data=data, headers=api_token(client, "100001"),
+                           content_type="multipart/form-data")
+    error = response.get_json()["error"]
+    assert response.status_code == 422
+    assert [(e["line"], e["question"], e["column"]) for e in error["errors"]] == [(6, 2, "答案")]

@@ -67,7 +67,7 @@ def test_preview_with_errors_lists_them_and_offers_no_confirm(client):
     admin_client(client)
     html = upload(client, xlsx(ROWS + [["单选", "坏题", "甲", "乙", "", "Z", ""]])).get_data(as_text=True)
     assert "整个文件都不会导入" in html and "确认导入" not in html
-    assert re.search(r"<td class=\"num\">6</td><td>答案</td>", html)
+    assert re.search(r'<td class="where">第6行 第F列<br><span class="muted">答案</span></td><td>答案“Z”不是选项字母', html)
 
 
 def test_valid_only_confirms_the_good_rows(client):
@@ -230,3 +230,45 @@ def test_delete_page_refuses_a_bank_an_exam_uses(client):
     finally:
         BANK_USAGE_CHECKS.remove(used)
     assert services.find_bank("考试用题库") is not None
+
+
+def test_preview_shows_the_parsed_questions_with_the_answer_marked(client):
+    admin_client(client)
+    html = upload(client, xlsx(ROWS)).get_data(as_text=True)
+    single = html[html.index('id="sample-single"'):html.index('id="sample-multiple"')]
+    assert "单选题" in single and re.search(r'<li class="right">A\. 甲 <span class="mark">✓ 正确答案</span></li>', single)
+    assert '<li class="">B. 乙</li>' in single
+    judge = html[html.index('id="sample-judge"'):]
+    assert "答案：<strong>正确</strong>" in judge
+
+
+def test_preview_lists_warnings_located_by_question_and_line(client):
+    admin_client(client)
+    text = "学习题库（2026年）\n1. 警察应当文明执勤。\n答案：对\n我的答案：错\n".encode()
+    html = upload(client, text, filename="bank.txt").get_data(as_text=True)
+    assert "提示（2处，不影响导入）" in html and "第1行" in html and "学习题库（2026年）" in html
+    assert "确认导入" in html
+
+
+def test_confirm_imports_exactly_what_was_previewed(client, monkeypatch):
+    admin_client(client)
+    html = upload(client, xlsx(ROWS)).get_data(as_text=True)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the file must not be parsed again on confirm")
+
+    monkeypatch.setattr(services, "parse_file", refuse)
+    assert confirm(client, html).status_code == 302
+    bank = services.find_bank("法规题库")
+    assert sorted(q.stem for q in bank.questions) == ["判断题", "单选题", "填空（ ）", "多选题"]
+
+
+def test_upload_again_keeps_the_bank_name_and_settings(client):
+    admin_client(client)
+    html = upload(client, xlsx(ROWS + [["单选", "坏题", "甲", "乙", "", "Z", ""]]), on_duplicate="update").get_data(
+        as_text=True)
+    again = re.search(r'<a class="button" href="([^"]+)">重新上传</a>', html).group(1).replace("&amp;", "&")
+    form = client.get(again).get_data(as_text=True)
+    assert 'value="法规题库"' in form
+    assert re.search(r'<option selected value="regulations">|<option value="regulations" selected>', form)
+    assert re.search(r'value="update"[^>]*checked|checked[^>]*value="update"', form)

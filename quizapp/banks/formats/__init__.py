@@ -22,8 +22,8 @@ PARSERS = {
     "xlsx": parse_sheet, "xls": parse_sheet, "csv": parse_sheet, "docx": parse_docx, "txt": parse_text,
     "gift": parse_gift, "aiken": parse_aiken, "json": parse_json,
 }
-FORMAT_LABELS = {"xlsx": "Excel", "xls": "Excel（xls）", "csv": "CSV", "docx": "Word", "txt": "文本",
-                 "gift": "GIFT", "aiken": "Aiken", "json": "JSON"}
+FORMAT_LABELS = {"xlsx": "Excel表格", "xls": "Excel表格（旧版xls）", "csv": "逗号分隔表格（csv）", "docx": "Word文档",
+                 "txt": "纯文本", "gift": "Moodle题目（GIFT）", "aiken": "Moodle题目（Aiken）", "json": "本平台导出的题库（JSON）"}
 ACCEPTED_EXTENSIONS = (".xlsx", ".xls", ".csv", ".docx", ".txt", ".gift", ".json")
 AIKEN_ANSWER = re.compile(r"^\s*ANSWER\s*:\s*[A-Za-z]\s*$", re.MULTILINE)
 GIFT_MARKS = re.compile(r"\{\s*(?:[=~]|T\b|F\b|TRUE\b|FALSE\b|#)|^\s*::|^\s*\$CATEGORY:", re.MULTILINE | re.IGNORECASE)

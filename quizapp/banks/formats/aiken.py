@@ -5,7 +5,8 @@ import re
 
 from ..types import OPTION_KEYS
 from .common import InvalidQuestion, ParseResult, build_question
-from .text import decode, fold_line
+from .layout import fold_line
+from .text import decode
 
 OPTION = re.compile(r"^([A-Z])\s*[.)]\s*(.*)$")
 ANSWER = re.compile(r"^ANSWER\s*:\s*(.*)$", re.IGNORECASE)

@@ -1,12 +1,14 @@
 """Plain data every import format produces, and the checks they share (no database)."""
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from ..citations import CitationError, check_citation, format_citation, parse_citation
-from ..types import OPTION_KEYS, QUESTION_TYPES, TYPE_NAMES, AnswerError, parse_judge
+from ..types import OPTION_KEYS, QUESTION_TYPES, AnswerError
+from .layout import difficulty_word, judge_word, letters_of  # noqa: F401  (letters_of re-exported)
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_QUESTIONS = 50_000
@@ -16,12 +18,6 @@ MAX_TEXT = 5000
 MAX_SHORT = 200
 MAX_TAGS = 20
 
-DIFFICULTY_NAMES = {
-    "1": 1, "易": 1, "简单": 1, "容易": 1, "低": 1, "easy": 1,
-    "2": 2, "中": 2, "中等": 2, "一般": 2, "适中": 2, "普通": 2, "medium": 2,
-    "3": 3, "难": 3, "困难": 3, "较难": 3, "高": 3, "hard": 3,
-}
-JUDGE_WORDS = {"对", "错", "正确", "错误", "√", "×", "✓", "✗", "✔", "✘"}
 BLANK_MARK = re.compile(r"[（(]\s*[）)]|_{2,}")
 # Control characters (but tab and newline) and lone surrogates: no database stores them well.
 UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -33,18 +29,48 @@ class ParseFailure(Exception):
 
 @dataclass
 class ParseError:
-    """One problem: row (spreadsheet row, text line or JSON item), column, Chinese message."""
+    """One problem (an error or a warning), located where a person finds it.
+
+    ``kind`` says what ``row`` counts: ``"line"`` (a text line or docx paragraph, with
+    ``question`` the question's number), ``"row"`` (a spreadsheet row, with ``cell``
+    the column letter) or ``"item"`` (a JSON question). ``unsupported`` marks a
+    question of a type we do not store, which valid-only imports skip with a warning.
+    """
 
     row: int | None
     column: str
     message: str
+    kind: str = "line"
+    question: int | None = None
+    cell: str = ""
+    unsupported: bool = False
+
+    @property
+    def where(self) -> str:
+        """第N题（第L行） in text, 第R行 第C列 in sheets, 第N题 in JSON, or 文件."""
+        if not self.row:
+            return "文件"
+        if self.kind == "row":
+            return f"第{self.row}行" + (f" 第{self.cell}列" if self.cell else "")
+        if self.kind == "item":
+            return f"第{self.row}题"
+        return f"第{self.question}题（第{self.row}行）" if self.question else f"第{self.row}行"
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        data = {"row" if self.kind != "line" else "line": self.row, "column": self.column, "message": self.message,
+                "where": self.where}
+        if self.kind == "line" and self.question:
+            data["question"] = self.question
+        if self.cell:
+            data["cell"] = self.cell
+        return data
 
     def __str__(self) -> str:
-        where = f"第{self.row}行" if self.row else "文件"
-        return f"{where}{' ' + self.column if self.column else ''}：{self.message}"
+        if not self.column:
+            column = ""
+        else:
+            column = f"（{self.column}）" if self.kind == "row" else f" {self.column}"
+        return f"{self.where}{column}：{self.message}"
 
 
 @dataclass
@@ -63,6 +89,7 @@ class ParsedQuestion:
     source_article: str = ""
     retired: bool = False
     line: int | None = None
+    any_order: bool = False
 
     @property
     def citation(self) -> str:
@@ -83,6 +110,8 @@ def export_shape(question) -> dict:
     }
     if question.source_document:
         data["source"] = {"document": question.source_document, "article": question.source_article}
+    if question.any_order:
+        data["any_order"] = True
     if question.retired:
         data["retired"] = True
     return data
@@ -95,19 +124,40 @@ class ParseResult:
     format: str
     questions: list[ParsedQuestion] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
+    warnings: list[ParseError] = field(default_factory=list)
     bank: dict = field(default_factory=dict)
 
-    def fail(self, row: int | None, column: str, message: str) -> None:
-        self.errors.append(ParseError(row, column, message))
+    def fail(self, row: int | None, column: str, message: str, **where) -> None:
+        self.errors.append(ParseError(row, column, message, **where))
+
+    def warn(self, row: int | None, message: str, **where) -> None:
+        self.warnings.append(ParseError(row, "", message, **where))
+
+    def to_stash(self) -> bytes:
+        """The parse as JSON, kept between the preview and the confirm so that exactly this is imported."""
+        return json.dumps({
+            "format": self.format, "bank": self.bank,
+            "questions": [asdict(q) for q in self.questions],
+            "errors": [asdict(e) for e in self.errors], "warnings": [asdict(w) for w in self.warnings],
+        }, ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_stash(cls, data: bytes) -> "ParseResult":
+        """The parse ``to_stash`` kept."""
+        stash = json.loads(data.decode("utf-8"))
+        return cls(stash["format"], questions=[ParsedQuestion(**q) for q in stash["questions"]],
+                   errors=[ParseError(**e) for e in stash["errors"]],
+                   warnings=[ParseError(**w) for w in stash["warnings"]], bank=stash["bank"])
 
 
 class InvalidQuestion(ValueError):
     """A question that breaks a rule: the column it concerns and a Chinese message."""
 
-    def __init__(self, column: str, message: str):
+    def __init__(self, column: str, message: str, unsupported: bool = False):
         super().__init__(message)
         self.column = column
         self.message = message
+        self.unsupported = unsupported
 
 
 def safe(text) -> str:
@@ -115,26 +165,12 @@ def safe(text) -> str:
     return UNSAFE_CHARS.sub("", str(text or "")).strip()
 
 
-def fold(text) -> str:
-    """NFKC and trimmed: full-width letters, digits and punctuation made half-width."""
-    return unicodedata.normalize("NFKC", str(text or "")).strip()
-
-
-def type_code(raw: str) -> str | None:
-    """单选/单选题/single… → 'single'; None when unknown."""
-    return TYPE_NAMES.get(re.sub(r"\s+", "", fold(raw)).lower())
-
-
 def difficulty_of(raw) -> int:
-    """1–3 or 易/中/难 (blank means 2); InvalidQuestion otherwise."""
-    text = fold(raw).lower()
-    if not text:
-        return 2
-    if text.endswith(".0"):
-        text = text[:-2]
-    if text in DIFFICULTY_NAMES:
-        return DIFFICULTY_NAMES[text]
-    raise InvalidQuestion("难度", f"难度“{raw}”无效，应为1、2、3（或 易/中/难）。")
+    """1–3 or 易/偏易/适中/偏难/难 (blank means 2); InvalidQuestion otherwise."""
+    level = difficulty_word(raw)
+    if level is None:
+        raise InvalidQuestion("难度", f"难度“{raw}”无效，应为1、2、3（或 易/偏易/适中/偏难/难）。")
+    return level
 
 
 def split_tags(raw) -> list[str]:
@@ -150,29 +186,9 @@ def split_tags(raw) -> list[str]:
     return tags[:MAX_TAGS]
 
 
-def letters_of(raw: str) -> list[str] | None:
-    """'ABD', 'A,B,D', 'a、b' → ['A','B','D']; None when the text is not only option letters."""
-    text = re.sub(r"[\s,，、;；/|]+", "", fold(raw)).upper()
-    if text and all(ch in OPTION_KEYS for ch in text):
-        return list(text)
-    return None
-
-
-def infer_type(answer: str, options: list[dict], stem: str = "") -> str:
-    """A missing 题型 from the answer's shape: 对/错 → judge, letters → choice, text → fill."""
-    text = fold(answer)
-    if text in JUDGE_WORDS or (not options and text.lower() in {"true", "false"}):
-        return "judge"
-    if options and _judge_options(options):
-        return "judge"
-    letters = letters_of(text) if options else None
-    if letters:
-        return "multiple" if len(set(letters)) > 1 else "single"
-    return "fill"
-
-
-def _judge_options(options: list[dict]) -> bool:
-    return len(options) == 2 and all(fold(o["text"]) in JUDGE_WORDS for o in options)
+def judge_options(options: list[dict]) -> bool:
+    """Two options 对/错 (正确/错误, √/×): a judge question written as a choice."""
+    return len(options) == 2 and judge_word(options[0]["text"]) is True and judge_word(options[1]["text"]) is False
 
 
 def make_options(texts: list[str], column: str = "选项") -> list[dict]:
@@ -204,7 +220,7 @@ def citation_of(text: str, column: str = "出处") -> tuple[str, str]:
 
 def build_question(*, type_: str, stem: str, options: list[dict], answer, explanation: str = "",
                    chapter: str = "", difficulty=2, tags=None, source: tuple[str, str] = ("", ""),
-                   line: int | None = None, retired: bool = False) -> ParsedQuestion:
+                   line: int | None = None, retired: bool = False, any_order: bool = False) -> ParsedQuestion:
     """Check one question through the type registry; InvalidQuestion names the column at fault.
 
     ``source`` is the (document, article) pair of the question's citation.
@@ -234,7 +250,7 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
         raise InvalidQuestion("答案", "答案不能为空。")
     if type_ == "judge" and options:
         # 考试宝 style: options 对/错 (or 正确/错误) and the answer a letter.
-        if not _judge_options(options):
+        if not judge_options(options):
             raise InvalidQuestion("选项", "判断题只能有“对/错”（或“正确/错误”）两个选项，或不填选项。")
         letter = letters_of(answer) if isinstance(answer, str) else None
         if letter and len(letter) == 1:
@@ -261,12 +277,5 @@ def build_question(*, type_: str, stem: str, options: list[dict], answer, explan
         explanation=(explanation or "").strip(), chapter=(chapter or "").strip(), difficulty=difficulty,
         tags=split_tags(tags or []), source_document=citation.document if citation else "",
         source_article=citation.article if citation else "", retired=retired, line=line,
+        any_order=bool(any_order) and type_ == "fill" and len(key) > 1,
     )
-
-
-def judge_value(text: str) -> bool | None:
-    """对/错/正确/错误/√/× → bool, else None."""
-    try:
-        return parse_judge(text) if fold(text) in JUDGE_WORDS else None
-    except AnswerError:
-        return None

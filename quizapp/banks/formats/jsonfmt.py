@@ -8,7 +8,8 @@ from ..types import OPTION_KEYS
 from .common import InvalidQuestion, ParseResult, build_question, citation_of, safe
 from .text import decode
 
-FIELDS = {"type", "stem", "options", "answer", "explanation", "chapter", "difficulty", "tags", "source", "retired"}
+FIELDS = {"type", "stem", "options", "answer", "explanation", "chapter", "difficulty", "tags", "source", "retired",
+          "any_order"}
 
 
 def parse_json(filename: str, data: bytes) -> ParseResult:
@@ -41,7 +42,7 @@ def parse_json(filename: str, data: bytes) -> ParseResult:
         try:
             question = _question(item, number)
         except InvalidQuestion as error:
-            result.fail(number, error.column, error.message)
+            result.fail(number, error.column, error.message, kind="item")
             continue
         result.questions.append(question)
     if not result.questions and not result.errors:
@@ -105,5 +106,5 @@ def _question(item, number: int):
         type_=type_, stem=stem, options=[{"key": o["key"], "text": o["text"].strip()} for o in options], answer=answer,
         explanation=_text(item, "explanation", "解析"), chapter=_text(item, "chapter", "章节"),
         difficulty=difficulty, tags=tags, source=_source(item),
-        retired=item.get("retired") is True, line=number,
+        retired=item.get("retired") is True, line=number, any_order=item.get("any_order") is True,
     )

@@ -70,3 +70,13 @@ def test_repository_question_banks_all_import_cleanly(app):
     assert len(created) == len(files)
     for bank in db.session.scalars(sa.select(QuestionBank)):
         assert bank.questions, bank.name
+
+
+def test_import_bank_command_prints_located_errors_and_warnings(runner, tmp_path):
+    path = tmp_path / "bank.txt"
+    path.write_text("警务题库\n单选题\n1. 甲？\nA. 一\nB. 二\n答案：AB\n2. 乙？\nA. 一\nB. 二\n答案：B\n", encoding="utf-8")
+    bad = runner.invoke(args=["import-bank", str(path), "--bank", "警务题库"])
+    assert bad.exit_code != 0 and "错误 第1题（第3行） 答案：题型是单选题" in bad.stderr
+    assert "提示 第1行：已跳过题目前的标题或说明“警务题库”" in bad.stderr
+    good = runner.invoke(args=["import-bank", str(path), "--bank", "警务题库", "--valid-only"])
+    assert good.exit_code == 0 and "新增1题" in good.output and "另有1处提示" in good.output

@@ -120,3 +120,24 @@ def test_single_positive_weight_without_equals_is_single_choice():
 def test_general_feedback_becomes_explanation():
     result = parse("Sky is blue?{T####Rayleigh scattering.}\n")
     assert result.questions[0].explanation == "Rayleigh scattering."
+
+
+def test_category_line_directly_above_a_question_keeps_the_question():
+    result = parse("$CATEGORY: 第一章\n::Q1:: 警察应当文明执勤吗？ {=对 ~错 ~不知道}\n")
+    assert [(q.chapter, q.stem, q.answer) for q in result.questions] == [("第一章", "警察应当文明执勤吗？", "A")]
+
+
+def test_per_answer_format_tags_are_stripped():
+    result = parse("::Q2:: 橙和绿之间是什么颜色？{\n =[plain]黄 # [html]<b>对</b>\n ~[moodle]红\n ~[markdown]蓝\n}\n")
+    (question,) = result.questions
+    assert [o["text"] for o in question.options] == ["黄", "红", "蓝"] and question.explanation == "对"
+
+
+def test_html_in_a_stem_becomes_text():
+    result = parse('::g::[html]<a href\\="x">听一听\\:</a><br /><br />说的是<b>哪种</b>语言&amp;方言？<script>alert(1)</script>'
+                   "{~英语 =法语}\n")
+    assert result.questions[0].stem == "听一听: 说的是哪种语言&方言？"
+
+
+def test_angle_brackets_in_a_plain_question_are_not_taken_for_html():
+    assert parse("若 a<b and c>d，则？{T}\n").questions[0].stem == "若 a<b and c>d，则？"

@@ -19,6 +19,7 @@ A.以经济建设为中心 B.坚持四项基本原则 C.坚持改革开放 D.其
 三、判断题
 3. 党员有权利参加党的有关会议。
 答案：正确
+四、填空题
 4．人民警察法于（ ）年通过。
 答案：1995
 """
@@ -34,7 +35,7 @@ def test_chinese_layout_reads_every_type_with_nfkc_labels():
     assert single.stem == "中国共产党的最高领导机关是（　）。"  # the stem keeps its Chinese punctuation
     assert multiple.type == "multiple" and multiple.answer == ["A", "B", "C"] and len(multiple.options) == 4
     assert judge.type == "judge" and judge.answer is True
-    assert fill.type == "fill" and fill.answer == [["1995"]]
+    assert fill.type == "fill" and fill.answer == [["1995"]] and fill.line == 16
 
 
 def test_gb18030_text_is_read():
@@ -42,10 +43,13 @@ def test_gb18030_text_is_read():
     assert len(result.questions) == 4 and not result.errors
 
 
-def test_missing_answer_and_stray_text_are_reported_by_line():
+def test_missing_answer_and_stray_text_are_reported_by_question_and_line():
     text = "前言没有题号\n1. 题目一\nA. 甲\nB. 乙\n2. 题目二\nA. 甲\nB. 乙\n答案：C\n3. 好题\nA. 甲\nB. 乙\n答案：B\n"
     result = parse_file("bank.txt", text.encode())
-    assert [(e.row, e.column) for e in result.errors] == [(1, ""), (2, "答案"), (5, "答案")]
+    assert [(e.row, e.column) for e in result.errors] == [(2, "答案"), (5, "答案")]
+    assert [e.where for e in result.errors] == ["第1题（第2行）", "第2题（第5行）"]
+    assert "C" in result.errors[1].message and "A/B" in result.errors[1].message
+    assert [(w.row, "前言没有题号" in w.message) for w in result.warnings] == [(1, True)]
     assert [q.stem for q in result.questions] == ["好题"]
 
 

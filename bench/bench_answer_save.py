@@ -6,7 +6,9 @@
          endpoint written below that only parses the same JSON and upserts one row,
          both served by the same gunicorn command on the same database.
   start  N officers (default 1,000) starting the same exam at once (PostgreSQL).
-  login  logins per second through POST /api/v1/auth/token with the configured hash.
+  login  logins per second and server CPU per login through POST /api/v1/auth/token:
+         werkzeug's scrypt (the default until now) against Argon2id (the default now),
+         one server each on the same database, alternating rounds.
 
   python bench/bench_answer_save.py save  [--database URL] [--duration 20]
   python bench/bench_answer_save.py start --database postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -125,8 +127,10 @@ def app_env(url: str) -> dict:
     return env
 
 
-def seed(url: str, officers: int, start: bool, password_hash: str | None = None) -> dict:
-    """Schema, a bank, officers with tokens, one open exam; optionally every attempt started."""
+def seed(url: str, officers: int, start: bool, password_hashes: list[str] | None = None) -> dict:
+    """Schema, a bank, officers with tokens, one open exam; optionally every attempt started.
+    Officer n gets password_hashes[n % len(password_hashes)], by default one hash of the
+    configured method."""
     os.environ.update(app_env(url))
     from quizapp import create_app, timeutil
     from quizapp.auth.passwords import hash_password
@@ -152,10 +156,10 @@ def seed(url: str, officers: int, start: bool, password_hash: str | None = None)
             db.session.add(Question(bank=bank, type=qtype, stem=stem, stem_key=stem_key(stem), answer=answer,
                                     options=options if qtype in ("single", "multiple") else []))
         departments = [ensure_department(f"市公安局/第{n}派出所") for n in range(10)]
-        hashed = password_hash or hash_password(PASSWORD)
-        people = [Officer(badge=f"5{n:05d}", name=f"民警{n}", department=departments[n % 10], password_hash=hashed)
-                  for n in range(officers)]
-        admin = Officer(badge="499999", name="管理员", department=departments[0], role="admin", password_hash=hashed)
+        hashes = password_hashes or [hash_password(PASSWORD)]
+        people = [Officer(badge=f"5{n:05d}", name=f"民警{n}", department=departments[n % 10],
+                          password_hash=hashes[n % len(hashes)]) for n in range(officers)]
+        admin = Officer(badge="499999", name="管理员", department=departments[0], role="admin", password_hash=hashes[0])
         db.session.add_all(people + [admin])
         db.session.commit()
         now = timeutil.now()
@@ -191,14 +195,42 @@ def free_port() -> int:
 DEPLOY_CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "gunicorn.conf.py"
 
 
-class Gunicorn:
-    """The production gunicorn config (deploy/gunicorn.conf.py) with 2 workers x 4 threads on
-    loopback and no access log: the same command for every app a benchmark compares."""
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, target: str, env: dict):
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process, its reaped children included (/proc/<pid>/stat
+    fields 14–17: utime, stime, cutime, cstime)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:15]) / CLOCK_TICKS
+
+
+def child_pids(pid: int) -> list[int]:
+    """Live child processes of ``pid``, by parent pid in /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+class Gunicorn:
+    """The production gunicorn config (deploy/gunicorn.conf.py) on loopback with no access log:
+    the same command for every app a benchmark compares. 2 workers x 4 threads unless told
+    otherwise (None: the config's own defaults, cores + 1 workers, 4 threads)."""
+
+    def __init__(self, target: str, env: dict, workers: str | None = "2", threads: str | None = "4"):
         self.port = free_port()
-        env = dict(env, GUNICORN_WORKERS="2", GUNICORN_THREADS="4", GUNICORN_BIND=f"127.0.0.1:{self.port}",
-                   GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
+        env = dict(env, GUNICORN_BIND=f"127.0.0.1:{self.port}", GUNICORN_ACCESS_LOG="", GUNICORN_LOG_LEVEL="warning")
+        for name, value in (("GUNICORN_WORKERS", workers), ("GUNICORN_THREADS", threads)):
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         self.process = subprocess.Popen(
             [GUNICORN, "-c", str(DEPLOY_CONFIG), "--pythonpath", str(Path(__file__).parent), target],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -219,12 +251,30 @@ class Gunicorn:
             self.stop()
             raise RuntimeError("gunicorn did not start: " + self.process.stderr.read().decode()[-2000:])
 
+    def cpu_seconds(self) -> float:
+        """CPU (user + system) used so far by the master and its workers, live or replaced."""
+        total = process_cpu_seconds(self.process.pid)
+        for pid in child_pids(self.process.pid):
+            try:
+                total += process_cpu_seconds(pid)
+            except OSError:  # exited since: the master's figure has it once it is reaped
+                pass
+        return total
+
     def stop(self):
+        workers = child_pids(self.process.pid)
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=20)
+            self.process.wait(timeout=40)  # the config's graceful_timeout is 30 s
         except subprocess.TimeoutExpired:
+            # Killing the master alone would leave its workers running, holding connections.
+            for pid in workers:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             self.process.kill()
+            self.process.wait()
 
 
 # ---------------------------------------------------------------- wrk
@@ -404,42 +454,98 @@ def bench_start(args) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# Today's (before) and the new default (after) password hash methods.
+LOGIN_METHODS = {"scrypt": "scrypt", "argon2id": "argon2id"}
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, as recorded beside every figure."""
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def hash_with(method: str) -> str:
+    """PASSWORD hashed by quizapp with the given method."""
+    from flask import Flask
+
+    from quizapp.auth.passwords import hash_password
+
+    app = Flask("bench")
+    app.config["PASSWORD_HASH_METHOD"] = method
+    with app.app_context():
+        return hash_password(PASSWORD)
+
+
+def check_cost(method: str, repeat: int) -> list[float]:
+    """CPU seconds of single password checks with the method, one core, in this process."""
+    from quizapp.auth.passwords import verify_password
+
+    hashed = hash_with(method)
+    timings = []
+    for _ in range(repeat):
+        started = time.process_time()
+        verify_password(hashed, PASSWORD)
+        timings.append(time.process_time() - started)
+    return timings
+
+
+def listed(values, form: str = "{:.1f}") -> str:
+    """Per-round figures, space-separated."""
+    return " ".join(form.format(value) for value in values)
+
+
 def bench_login(args) -> None:
+    """Logins through POST /api/v1/auth/token with werkzeug's scrypt (today) and Argon2id (the new
+    default), side by side: one server per method on the same database, alternating rounds of
+    --logins logins each, ``--concurrency`` at a time; logins/s and the servers' CPU per login."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-login-"))
     url = database_url(args.database, workdir)
+    servers: dict[str, Gunicorn] = {}
     try:
-        os.environ.update(app_env(url))
-        from quizapp import create_app
-        from quizapp.auth.passwords import hash_password
-
-        from werkzeug.security import check_password_hash
-
-        with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
-            hashed = hash_password(PASSWORD)
-            method = hashed.split("$")[0]
-        timings = []
-        for _ in range(20):
-            started = time.perf_counter()
-            check_password_hash(hashed, PASSWORD)
-            timings.append(time.perf_counter() - started)
-        best = min(timings)
-        print(f"one {method} check: best {best * 1000:.0f} ms, median {statistics.median(timings) * 1000:.0f} ms "
-              f"on one core: at best {2 / best:.1f} logins/s on 2 cores; 1,000 logins {1000 * best / 2:.0f} s, "
-              f"20,000 logins {20000 * best / 2 / 60:.1f} min")
-        data = seed(url, officers=args.logins, start=False, password_hash=hashed)
-        server = Gunicorn("quizapp:create_app()", app_env(url))
-        try:
-            requests = [("POST", "/api/v1/auth/token", {"badge": badge, "password": PASSWORD}, {})
-                        for badge in data["badges"]]
-            latencies, errors, wall = timed_requests(server.port, requests, args.concurrency)
-        finally:
-            server.stop()
-        rate = len(requests) / wall
-        print(f"{len(requests)} logins ({method}), {args.concurrency} at a time on 2 workers x 4 threads: "
-              f"{rate:.1f} logins/s, p50 {statistics.median(latencies) * 1000:.0f} ms, "
-              f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms, errors {errors}; "
-              f"1,000 logins take {1000 / rate:.0f} s, 20,000 take {20000 / rate / 60:.1f} min")
+        print(f"load average at start: {load_average()}")
+        for name, method in LOGIN_METHODS.items():
+            timings = check_cost(method, 10)
+            print(f"one {name} check, one core: best {min(timings) * 1000:.0f} ms, "
+                  f"median {statistics.median(timings) * 1000:.0f} ms of CPU")
+        hashes = [hash_with(method) for method in LOGIN_METHODS.values()]
+        # Officer n has the hash of method n % 2: each server's officers already hold its
+        # method's hash, so no login re-hashes.
+        data = seed(url, officers=len(LOGIN_METHODS) * args.logins, start=False, password_hashes=hashes)
+        for index, (name, method) in enumerate(LOGIN_METHODS.items()):
+            env = dict(app_env(url), QUIZAPP_PASSWORD_HASH=method)
+            servers[name] = Gunicorn("quizapp:create_app()", env)
+            servers[name].requests = [("POST", "/api/v1/auth/token", {"badge": badge, "password": PASSWORD}, {})
+                                      for badge in data["badges"][index::len(LOGIN_METHODS)]]
+        rounds: dict[str, list[dict]] = {name: [] for name in servers}
+        for number in range(args.rounds + 1):
+            for name, server in servers.items():
+                cpu_before = server.cpu_seconds()
+                latencies, errors, wall = timed_requests(server.port, server.requests, args.concurrency)
+                cpu = server.cpu_seconds() - cpu_before
+                if number:  # the first round warms up
+                    rounds[name].append({"rate": len(latencies) / wall, "cpu_ms": cpu * 1000 / len(latencies),
+                                         "p50": statistics.median(latencies) * 1000,
+                                         "p99": percentile(latencies, 0.99) * 1000, "errors": errors})
+        summary = {}
+        for name, results in rounds.items():
+            rate = statistics.median(r["rate"] for r in results)
+            cpu_ms = statistics.median(r["cpu_ms"] for r in results)
+            summary[name] = (rate, cpu_ms)
+            print(f"{name:9} {rate:6.1f} logins/s (rounds: {listed(r['rate'] for r in results)}), "
+                  f"server CPU {cpu_ms:5.1f} ms a login (rounds: {listed((r['cpu_ms'] for r in results), '{:.0f}')}), "
+                  f"p50 {statistics.median(r['p50'] for r in results):.0f} ms, "
+                  f"p99 {statistics.median(r['p99'] for r in results):.0f} ms (median of rounds), "
+                  f"errors {sum(r['errors'] for r in results)}; 1,000 logins {1000 / rate:.0f} s, "
+                  f"20,000 {20000 / rate / 60:.1f} min")
+        ratios = [a["rate"] / s["rate"] for a, s in zip(rounds["argon2id"], rounds["scrypt"])]
+        cpu_ratios = [s["cpu_ms"] / a["cpu_ms"] for a, s in zip(rounds["argon2id"], rounds["scrypt"])]
+        print(f"argon2id / scrypt: {statistics.median(ratios):.1f}x the logins per second "
+              f"(rounds: {listed(ratios)}), {statistics.median(cpu_ratios):.1f}x less CPU a "
+              f"login (rounds: {listed(cpu_ratios)}); {args.logins} logins a round, "
+              f"{args.concurrency} at a time, gunicorn 2 workers x 4 threads each")
+        print(f"load average at end: {load_average()}")
     finally:
+        for server in servers.values():
+            server.stop()
         drop_schema(args.database)
         shutil.rmtree(workdir, ignore_errors=True)
 
@@ -458,9 +564,10 @@ def main() -> None:
     start.add_argument("--concurrency", type=int, default=64)
     start.add_argument("--warmup", type=int, default=16, help="officers who start first, unmeasured")
     start.add_argument("--spread", type=float, default=60, help="seconds over which they arrive (0: all at once)")
-    login = sub.add_parser("login", help="logins per second")
+    login = sub.add_parser("login", help="logins per second, scrypt against Argon2id")
     login.add_argument("--database")
-    login.add_argument("--logins", type=int, default=200)
+    login.add_argument("--logins", type=int, default=100, help="logins per round and method")
+    login.add_argument("--rounds", type=int, default=6)
     login.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
     {"save": bench_save, "start": bench_start, "login": bench_login}[args.command](args)

@@ -12,18 +12,25 @@ Run by hand (never by the test suite); loopback only; each mode stops on its own
         equal the score of the answers he sent. An organiser polls the live board
         every 5 s meanwhile. Afterwards the database is compared with every
         acknowledged save (bench/drills/base.lost_answers).
+  storm N officers (default 1,000) log in through the login page within --window
+        seconds (default 60; arrivals evenly spread, each on his own connections as a
+        phone: GET /login, then POST the form with its CSRF token) against gunicorn with
+        the production config's own worker count (deploy/gunicorn.conf.py: cores + 1
+        workers x 4 threads); prints the time until the last one is in, the login
+        p50/p99 and the server's CPU per officer, once per --methods hash method
+        (default: argon2id, then werkzeug's scrypt, the default until now).
   soak  --officers simulated officers cycling through answer saves and study
         heartbeats (one request every --pace seconds each) for --minutes; every
         --sample seconds the gunicorn workers' RSS and PostgreSQL's connection count
         for the database are sampled; a table and a verdict are printed.
 
   python bench/exam_day.py day  --database postgresql+psycopg://postgres@127.0.0.1:5432/test
+  python bench/exam_day.py storm --database postgresql+psycopg://postgres@127.0.0.1:5432/test
   python bench/exam_day.py soak --database postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-Password hashes: all officers share ONE precomputed hash so that seeding is fast.
-Most officers get a cheap pbkdf2:sha256:1000 hash; the first --scrypt officers get a
-real scrypt hash (the production default), and login figures are reported for the
-two separately. The runs use their own schema (bench_examday), dropped afterwards.
+Password hashes: all officers share ONE precomputed hash of the production method
+(Argon2id at OWASP's minimum) so that seeding is fast; every login still verifies
+it in full. The runs use their own schema (bench_examday), dropped afterwards.
 The gunicorn, schema and timing helpers come from bench_answer_save.py.
 """
 from __future__ import annotations
@@ -32,6 +39,7 @@ import argparse
 import http.client
 import json
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -41,6 +49,7 @@ import time
 from collections import Counter, defaultdict
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -49,7 +58,6 @@ from drills.harness import Gunicorn as DrillGunicorn, lost_answers  # noqa: E402
 
 base.SCHEMA = "bench_examday"  # our own schema: other benchmarks may be running
 PASSWORD = base.PASSWORD
-CHEAP_HASH = "pbkdf2:sha256:1000"
 OPTIONS = [{"key": k, "text": f"选项{k}"} for k in "ABCD"]
 BLUEPRINT = (("single", 12, 3), ("multiple", 6, 5), ("judge", 8, 2), ("fill", 4, 4))  # 30 questions
 SCALED = {qtype: round(points * 100 / sum(c * p for _, c, p in BLUEPRINT), 4) for qtype, _, points in BLUEPRINT}
@@ -57,12 +65,12 @@ SCALED = {qtype: round(points * 100 / sum(c * p for _, c, p in BLUEPRINT), 4) fo
 
 # ---------------------------------------------------------------- seeding
 
-def seed(url: str, officers: int, scrypt: int, bank_size: int = 400) -> dict:
-    """Schema, one bank, officers (bulk insert, one hash per method), an admin token, one open exam."""
+def seed(url: str, officers: int, method: str = "argon2id", bank_size: int = 400) -> dict:
+    """Schema, one bank, officers (bulk insert, one shared hash of ``method``), an admin token,
+    one open exam."""
     import os
 
     import sqlalchemy as sa
-    from werkzeug.security import generate_password_hash
 
     os.environ.update(base.app_env(url))
     from quizapp import create_app, timeutil
@@ -88,15 +96,14 @@ def seed(url: str, officers: int, scrypt: int, bank_size: int = 400) -> dict:
                                     options=OPTIONS if qtype in ("single", "multiple") else []))
         departments = [ensure_department(f"市公安局/第{n}派出所") for n in range(20)]
         db.session.flush()
-        hashes = {"scrypt": generate_password_hash(PASSWORD, "scrypt"),
-                  "cheap": generate_password_hash(PASSWORD, CHEAP_HASH)}
+        hashed = base.hash_with(method)
         now = timeutil.now()
         rows = [{"badge": f"7{n:05d}", "name": f"民警{n}", "department_id": departments[n % 20].id, "role": "officer",
-                 "active": True, "must_change_password": False, "created_at": now,
-                 "password_hash": hashes["scrypt" if n < scrypt else "cheap"]} for n in range(officers)]
+                 "active": True, "must_change_password": False, "created_at": now, "password_hash": hashed}
+                for n in range(officers)]
         db.session.execute(sa.insert(Officer), rows)
         admin = Officer(badge="799999", name="考务管理员", department=departments[0], role="admin",
-                        password_hash=hashes["cheap"])
+                        password_hash=hashed)
         db.session.add(admin)
         db.session.commit()
         exam = definitions.create_exam(admin, ExamSpec(
@@ -185,7 +192,6 @@ class Officer:
         self.login_at, self.start_at, self.think, self.rng = login_at, start_at, think, rng
         self.attempt_id: int | None = None
         self.acked: dict[int, tuple[int, object]] = {}  # question id -> (seq, answer), as lost_answers wants
-        self.login_endpoint = "login"
         self.done = False
 
     def run(self, began: float) -> None:
@@ -199,7 +205,7 @@ class Officer:
         """Log in, list, start, answer, lose the connection and resume, answer, submit, check."""
         stats, port = self.stats, self.port
         time.sleep(max(0.0, began + self.login_at - time.perf_counter()))
-        status, data = stats.call(port, self.login_endpoint, "POST", "/api/v1/auth/token",
+        status, data = stats.call(port, "login", "POST", "/api/v1/auth/token",
                                   {"badge": self.badge, "password": PASSWORD})
         if status != 201:
             return stats.problem(f"{self.badge}: login {status}")
@@ -261,17 +267,9 @@ class Officer:
         self.done = True
 
 
-def scrypt_cost() -> float:
-    """CPU seconds of one check of the production password hash, best of 5."""
-    from werkzeug.security import check_password_hash, generate_password_hash
-
-    hashed = generate_password_hash(PASSWORD, "scrypt")
-    timings = []
-    for _ in range(5):
-        started = time.process_time()
-        check_password_hash(hashed, PASSWORD)
-        timings.append(time.process_time() - started)
-    return min(timings)
+def check_cost(method: str) -> float:
+    """CPU seconds of one password check with the method, best of 5 (idle client)."""
+    return min(base.check_cost(method, 5))
 
 
 def board_poller(stats: Stats, port: int, exam_id: int, token: str, stop: threading.Event) -> None:
@@ -306,26 +304,17 @@ def exam_day(args) -> int:
     url = base.database_url(args.database, workdir)
     try:
         started = time.perf_counter()
-        data = seed(url, args.officers, args.scrypt)
+        data = seed(url, args.officers)
         print(f"seeded {args.officers} officers, 400 questions, one exam in {time.perf_counter() - started:.1f} s")
         server = base.Gunicorn("quizapp:create_app()", base.app_env(url))
         stats = Stats()
         rng = random.Random(args.seed)
         officers = []
         for n, badge in enumerate(data["badges"]):
-            officer = Officer(stats, server.port, data["exam_id"], badge,
-                              login_at=n * args.login_window / len(data["badges"]),
-                              start_at=args.login_window + rng.uniform(0, args.start_window),
-                              think=(low, high), rng=random.Random(rng.random()))
-            if n < args.scrypt:
-                officer.login_endpoint = "login scrypt"
-            officers.append(officer)
-        # Scrypt logins spread over the whole login window rather than all first.
-        order = list(range(len(officers)))
-        rng.shuffle(order)
-        times = sorted(o.login_at for o in officers)
-        for index, officer in zip(order, officers):
-            officer.login_at = times[index]
+            officers.append(Officer(stats, server.port, data["exam_id"], badge,
+                                    login_at=n * args.login_window / len(data["badges"]),
+                                    start_at=args.login_window + rng.uniform(0, args.start_window),
+                                    think=(low, high), rng=random.Random(rng.random())))
         stop = threading.Event()
         try:
             began = time.perf_counter()
@@ -342,17 +331,16 @@ def exam_day(args) -> int:
         unfinished = sum(not o.done for o in officers)
         lost = lost_answers(url, [o for o in officers if o.attempt_id])
         saves = stats.latencies["save"]
-        logins = stats.latencies["login"] + stats.latencies["login scrypt"]
+        logins = stats.latencies["login"]
         print(f"\n{args.officers} officers, think {args.think} s, logins over {args.login_window:g} s, "
               f"starts over {args.start_window:g} s: {wall:.0f} s wall, "
               f"{sum(len(v) for v in stats.latencies.values()) / wall:.0f} requests/s overall")
         print_table(stats, wall)
         print(f"logins: {len(logins)} in the {args.login_window:g} s window "
               f"({len(logins) / args.login_window:.1f}/s offered)")
-        cost = scrypt_cost()
-        print(f"real scrypt: one check {cost * 1000:.0f} ms of CPU (best of 5, idle client); with every officer on "
-              f"scrypt, {args.officers} logins need >= {args.officers * cost / 2:.0f} s of both cores "
-              f"(<= {2 / cost:.1f} logins/s)")
+        cost = check_cost("argon2id")
+        print(f"argon2id: one check {cost * 1000:.0f} ms of CPU (best of 5, idle client): {args.officers} logins "
+              f"need >= {args.officers * cost / 2:.0f} s of both cores (<= {2 / cost:.1f} logins/s)")
         print(f"saves acknowledged {sum(len(o.acked) for o in officers)} ({len(saves)} sent), "
               f"lost answers {len(lost)}, officers not finished {unfinished}, problems {len(stats.problems)}")
         for line in (lost + stats.problems)[:15]:
@@ -361,6 +349,95 @@ def exam_day(args) -> int:
     finally:
         base.drop_schema(args.database)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- login storm
+
+CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def form_login(port: int, badge: str) -> tuple[float, float, bool, str | None]:
+    """One phone logging in through the page: GET /login for the cookie and CSRF token, POST
+    the form. Returns (page seconds, login seconds, logged in, what went wrong)."""
+    started = time.perf_counter()
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("GET", "/login")
+        response = connection.getresponse()
+        page = response.read().decode()
+        cookie = (response.getheader("Set-Cookie") or "").split(";", 1)[0]
+        connection.close()
+        token = CSRF_META.search(page)
+        if response.status != 200 or not token or not cookie:
+            return time.perf_counter() - started, 0.0, False, f"login page {response.status}"
+        page_time = time.perf_counter() - started
+        body = urlencode({"badge": badge, "password": PASSWORD, "csrf_token": token.group(1)})
+        posted = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        connection.request("POST", "/login", body=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        login_time = time.perf_counter() - posted
+    except (OSError, http.client.HTTPException) as error:
+        return time.perf_counter() - started, 0.0, False, repr(error)
+    if response.status != 302 or response.getheader("Location") != "/":
+        return page_time, login_time, False, f"login {response.status} -> {response.getheader('Location')}"
+    return page_time, login_time, True, None
+
+
+def storm(args) -> int:
+    """The ``storm`` mode; exit status 1 when an officer could not log in."""
+    failed = 0
+    for method in args.methods.split(","):
+        workdir = Path(tempfile.mkdtemp(prefix="bench-storm-"))
+        url = base.database_url(args.database, workdir)
+        try:
+            data = seed(url, args.officers, method=method)
+            env = dict(base.app_env(url), QUIZAPP_PASSWORD_HASH=method)
+            server = base.Gunicorn("quizapp:create_app()", env, workers=None)
+            workers = len(base.child_pids(server.process.pid))
+            results: list[tuple[float, float, float, bool, str | None]] = []
+            lock = threading.Lock()
+
+            def phone(badge: str, at: float, began: float) -> None:
+                time.sleep(max(0.0, began + at - time.perf_counter()))
+                page, login, ok, problem = form_login(server.port, badge)
+                with lock:
+                    results.append((time.perf_counter() - began, page, login, ok, problem))
+
+            try:
+                load = base.load_average()
+                cpu_before = server.cpu_seconds()
+                began = time.perf_counter()
+                badges = data["badges"]
+                threads = spawn([lambda b=b, at=n * args.window / len(badges): phone(b, at, began)
+                                 for n, b in enumerate(badges)])
+                for thread in threads:
+                    thread.join(max(0.0, began + args.window + args.timeout - time.perf_counter()))
+                cpu = server.cpu_seconds() - cpu_before
+            finally:
+                server.stop()
+            done = [r for r in results if r[3]]
+            logins = [r[2] for r in done]
+            failed += len(badges) - len(done)
+            print(f"\n{method}: {len(badges)} officers arriving evenly over {args.window:g} s, gunicorn "
+                  f"{workers} workers x 4 threads (deploy/gunicorn.conf.py), load average before {load}")
+            if logins:
+                print(f"  last one in after {max(r[0] for r in done):.1f} s; login p50 "
+                      f"{statistics.median(logins) * 1000:.0f} ms, p99 {base.percentile(logins, 0.99) * 1000:.0f} ms, "
+                      f"max {max(logins) * 1000:.0f} ms; login page p50 "
+                      f"{statistics.median(r[1] for r in done) * 1000:.0f} ms")
+            print(f"  logged in {len(done)} of {len(badges)}; server CPU {cpu:.1f} s in all, "
+                  f"{cpu * 1000 / len(badges):.0f} ms an officer (page + login); load average after "
+                  f"{base.load_average()}")
+            for problem in sorted({r[4] for r in results if r[4]})[:5]:
+                print(f"  problem: {problem}")
+        finally:
+            base.drop_schema(args.database)
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 1 if failed else 0
 
 
 # ---------------------------------------------------------------- soak
@@ -400,7 +477,7 @@ def soak(args) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-soak-"))
     url = base.database_url(args.database, workdir) + f"&application_name={APPLICATION_NAME}"
     try:
-        data = seed(url, args.officers, scrypt=0)
+        data = seed(url, args.officers)
         server = base.Gunicorn("quizapp:create_app()", base.app_env(url))
         stats = Stats()
         stop = threading.Event()
@@ -489,12 +566,17 @@ def main() -> None:
     day = sub.add_parser("day", help="N officers through a whole exam")
     day.add_argument("--database", required=True, help="a postgresql+psycopg:// URL")
     day.add_argument("--officers", type=int, default=1000)
-    day.add_argument("--scrypt", type=int, default=50, help="officers whose password hash is real scrypt")
     day.add_argument("--login-window", type=float, default=180, help="seconds over which logins arrive")
     day.add_argument("--start-window", type=float, default=60, help="seconds over which starts arrive")
     day.add_argument("--think", default="1-4", help="think time per question, seconds (low-high)")
     day.add_argument("--timeout", type=float, default=780, help="give up after this many seconds")
     day.add_argument("--seed", type=int, default=2026)
+    storm_ = sub.add_parser("storm", help="N officers logging in within a minute")
+    storm_.add_argument("--database", required=True, help="a postgresql+psycopg:// URL")
+    storm_.add_argument("--officers", type=int, default=1000)
+    storm_.add_argument("--window", type=float, default=60, help="seconds over which the officers arrive")
+    storm_.add_argument("--methods", default="argon2id,scrypt", help="password hash methods, one storm each")
+    storm_.add_argument("--timeout", type=float, default=600, help="give up this long after the window")
     soak_ = sub.add_parser("soak", help="steady load, memory and connections sampled")
     soak_.add_argument("--database", required=True, help="a postgresql+psycopg:// URL")
     soak_.add_argument("--officers", type=int, default=300)
@@ -505,7 +587,7 @@ def main() -> None:
     soak_.add_argument("--tolerance", type=float, default=0.10)
     soak_.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
-    sys.exit({"day": exam_day, "soak": soak}[args.command](args))
+    sys.exit({"day": exam_day, "storm": storm, "soak": soak}[args.command](args))
 
 
 if __name__ == "__main__":

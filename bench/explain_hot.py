@@ -75,7 +75,7 @@ def main() -> None:
     target = sys.argv[1] if len(sys.argv) > 1 else "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     url = base.database_url(target, None)
     try:
-        data = exam_day.seed(url, 1000, scrypt=0)
+        data = exam_day.seed(url, 1000)
         from quizapp import create_app
         from quizapp.extensions import db
 

@@ -26,6 +26,7 @@ AREAS = (
     "study",
     "points",
     "exams",
+    "contests",
     "schedules",
     "reports",
     "ops",

@@ -77,7 +77,8 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict:
         # re-signing the cookie on every request (every answer save) would buy nothing.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "MAX_CONTENT_LENGTH": _int("QUIZAPP_MAX_UPLOAD_MB", 20) * 1024 * 1024,
-        "PASSWORD_HASH_METHOD": os.environ.get("QUIZAPP_PASSWORD_HASH", "scrypt"),
+        # argon2id = OWASP's minimum (m=19 MiB, t=2, p=1); see quizapp/auth/passwords.py.
+        "PASSWORD_HASH_METHOD": os.environ.get("QUIZAPP_PASSWORD_HASH") or "argon2id",
         "LOGIN_FAILURES_PER_ACCOUNT": os.environ.get(
             "QUIZAPP_LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes"
         ),

@@ -54,6 +54,10 @@ SETTINGS: dict[str, SettingSpec] = {
     "points.practice_daily_cap": SettingSpec(20, "练习积分每日上限", 0, 10000, "积分规则"),
     "points.exam_taken_points": SettingSpec(5, "参加考试得分", 0, 1000, "积分规则"),
     "points.exam_passed_points": SettingSpec(5, "考试合格另得分", 0, 1000, "积分规则"),
+    "points.contest_taken_points": SettingSpec(3, "参加知识竞赛得分", 0, 1000, "积分规则"),
+    "points.contest_first_points": SettingSpec(10, "知识竞赛第一名另得分", 0, 1000, "积分规则"),
+    "points.contest_second_points": SettingSpec(6, "知识竞赛第二名另得分", 0, 1000, "积分规则"),
+    "points.contest_third_points": SettingSpec(3, "知识竞赛第三名另得分", 0, 1000, "积分规则"),
 }
 
 # Hot paths (the study heartbeat) read settings on every request; a short

@@ -43,12 +43,17 @@ def sniff_kind(filename: str, data: bytes) -> str:
     return "csv"
 
 
+# What the zipfile module raises for a damaged or exotic archive: a central directory
+# naming a newer zip version raises NotImplementedError, a truncated one EOFError.
+ZIP_DAMAGE = (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, EOFError)
+
+
 def check_zip(data: bytes) -> None:
     """Refuse zip archives that unpack to far more than any real spreadsheet."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except ZIP_DAMAGE as exc:
         raise TableError("Excel文件已损坏，无法打开。") from exc
     unpacked = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1

@@ -37,4 +37,12 @@ def insert_or_add(table, values: dict, conflict: list[str], added: list[str]) ->
     db.session.execute(statement)
 
 
-__all__ = ["insert_ignore", "insert_or_add"]
+def insert_or_replace(table, values: dict, conflict: list[str], replaced: list[str]) -> None:
+    """Insert the row, or overwrite the existing row's ``replaced`` columns with its values."""
+    statement = _insert(table).values(values)
+    statement = statement.on_conflict_do_update(
+        index_elements=conflict, set_={name: statement.excluded[name] for name in replaced})
+    db.session.execute(statement)
+
+
+__all__ = ["insert_ignore", "insert_or_add", "insert_or_replace"]

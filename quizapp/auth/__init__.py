@@ -4,16 +4,22 @@ from __future__ import annotations
 from flask import Flask, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 
+from ..config import ConfigError
 from ..extensions import login_manager
-from . import services
+from . import passwords, services
 
 # Pages an officer with a generated password may still reach before changing it.
 OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "static", "web.healthz"}
 
 
 def init_app(app: Flask) -> None:
-    """Wire Flask-Login to server-side sessions and bearer tokens."""
+    """Wire Flask-Login to server-side sessions and bearer tokens; refuse an unusable hash method."""
     from .views import bp
+
+    try:
+        passwords.check_method(app.config["PASSWORD_HASH_METHOD"])
+    except ValueError as error:
+        raise ConfigError(f"QUIZAPP_PASSWORD_HASH: {error}") from None
 
     app.register_blueprint(bp)
     login_manager.login_view = "auth.login"

@@ -13,7 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..roster.models import Officer
 from .models import ApiToken, LoginSession
-from .passwords import hash_password, password_problem, verify_password
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 
 class AuthError(DomainError):
@@ -21,12 +21,19 @@ class AuthError(DomainError):
 
 
 def authenticate(badge: str, password: str) -> Officer | None:
-    """The active officer with this badge and password, or None."""
+    """The active officer with this badge and password, or None.
+
+    A hash made by an older method (werkzeug's scrypt or pbkdf2, other Argon2
+    parameters) is replaced by one of the configured method; the commit of the
+    session or token this login creates saves it.
+    """
     officer = db.session.scalar(sa.select(Officer).where(Officer.badge == badge.strip()))
     if not verify_password(officer.password_hash if officer else None, password):
         return None
     if not officer.active:
         return None
+    if needs_rehash(officer.password_hash):
+        officer.password_hash = hash_password(password)
     return officer
 
 

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Flask
 
+from ..auth.passwords import DEFAULT_METHOD, below_default_strength
+
 OK, WARN, FAIL = "ok", "warn", "fail"
 # Sample values from the docs and typical placeholders: never a production key.
 WEAK_KEY_WORDS = ("change", "replace", "secret", "example", "sample", "password", "dev", "test", "quizapp")
@@ -96,6 +98,11 @@ def check_configuration(app: Flask) -> list[Finding]:
                                 "back to quizapp. Set it to the address officers open, e.g. https://quiz.example.gov.cn."))
     elif https and base_url.startswith("http://"):
         findings.append(Finding("链接 base URL", WARN, f"QUIZAPP_BASE_URL is {base_url} but the site runs on HTTPS."))
+    method = config.get("PASSWORD_HASH_METHOD") or DEFAULT_METHOD
+    if production and below_default_strength(method):
+        findings.append(Finding("密码哈希 password hash", WARN, f"QUIZAPP_PASSWORD_HASH={method} is not Argon2id "
+                                "at OWASP's minimum (m=19 MiB, t=2, p=1). Unset it to use argon2id; existing "
+                                "hashes keep working and are upgraded at each officer's next login."))
     if production and not config.get("REDIS_URL"):
         findings.append(Finding("限流 throttling", WARN, "REDIS_URL is not set: each gunicorn worker counts "
                                 "failed logins on its own, so the limits are looser than configured."))

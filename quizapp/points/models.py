@@ -14,6 +14,8 @@ REASONS = {
     "practice": "练习答对",
     "exam_taken": "参加考试",
     "exam_passed": "考试合格",
+    "contest_taken": "参加竞赛",
+    "contest_place": "竞赛名次",
     "manual": "管理员调整",
 }
 

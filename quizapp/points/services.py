@@ -109,6 +109,28 @@ def on_attempt_submitted(sender, **_extra) -> None:
         log.exception("exam points for attempt %s not awarded", getattr(sender, "id", None))
 
 
+PLACE_SETTINGS = {1: "points.contest_first_points", 2: "points.contest_second_points", 3: "points.contest_third_points"}
+PLACE_NAMES = {1: "第一名", 2: "第二名", 3: "第三名"}
+
+
+def award_contest_points(reference: str, title: str, participants, places, at: datetime | None = None) -> int:
+    """Contest points by the rules: every participant for taking part, and the first three
+    places (shared places share the award) on top. ``places`` maps officer id to place.
+    Idempotent per contest (``reference``); returns the points given (caller commits)."""
+    at = at or timeutil.now()
+    given = 0
+    taken = get_setting("points.contest_taken_points")
+    for officer_id in participants:
+        if award(officer_id, taken, "contest_taken", reference, at, note=f"参加“{title}”"):
+            given += taken
+    for officer_id, place in places.items():
+        if place in PLACE_SETTINGS:
+            points = get_setting(PLACE_SETTINGS[place])
+            if award(officer_id, points, "contest_place", reference, at, note=f"“{title}”{PLACE_NAMES[place]}"):
+                given += points
+    return given
+
+
 def adjust_points(actor, officer: Officer, points, note: str) -> PointsEntry:
     """An admin's manual correction with a reason (audited). Commits."""
     try:

@@ -179,17 +179,6 @@ def test_csrf_tokens_outlive_a_long_exam(app):
     assert app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() >= 3 * 3600
 
 
-def test_passwords_are_stored_as_scrypt_hashes_by_default(tmp_path):
-    from tests.conftest import make_test_app
-
-    app = make_test_app("sqlite", tmp_path, PASSWORD_HASH_METHOD="scrypt")
-    with app.app_context():
-        from quizapp.auth.passwords import hash_password
-
-        assert hash_password("Secret2026").startswith("scrypt:")
-    assert "scrypt" == __import__("quizapp.config", fromlist=["x"]).load_settings(str(tmp_path), {"SECRET_KEY": "x"})["PASSWORD_HASH_METHOD"]
-
-
 def test_sessions_in_the_database_are_one_per_login(client):
     make_officer(badge="500014")
     login(client, "500014")

@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 
-from ...tabular import OLE_MAGIC, ZIP_MAGIC, extension_of
+from ...tabular import OLE_MAGIC, ZIP_DAMAGE, ZIP_MAGIC, extension_of
 from .aiken import parse_aiken
 from .common import (MAX_FILE_BYTES, MAX_QUESTIONS, ParsedQuestion, ParseError, ParseFailure, ParseResult,
                      build_question)
@@ -43,7 +43,7 @@ def detect_format(filename: str, data: bytes) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError):
+        except ZIP_DAMAGE:
             raise UnknownFormat("文件已损坏：看起来是压缩格式（xlsx/docx），但无法打开。") from None
         if "word/document.xml" in names:
             return "docx"

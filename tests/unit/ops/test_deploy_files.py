@@ -51,3 +51,21 @@ def test_units_run_commands_that_exist(app):
 @pytest.mark.parametrize("script", ["backup-postgres.sh", "restore-drill.sh"])
 def test_backup_scripts_parse(script):
     assert subprocess.run(["bash", "-n", str(DEPLOY / script)]).returncode == 0
+
+
+@pytest.mark.parametrize("shell, script", [("bash", "bundle.sh"), ("sh", "install.sh")])
+def test_bundle_scripts_parse(shell, script):
+    assert subprocess.run([shell, "-n", str(DEPLOY / script)]).returncode == 0
+
+
+def test_bundle_install_refuses_another_python_before_touching_anything(tmp_path):
+    bundle = tmp_path / "quizapp-0.1.0-abc-cp00-linux_x86_64"
+    bundle.mkdir()
+    (bundle / "install.sh").write_text((DEPLOY / "install.sh").read_text())
+    (bundle / "BUNDLE-INFO").write_text("QUIZAPP_VERSION=0.1.0\nQUIZAPP_COMMIT=abc\nPYTHON_TAG=cp00\n"
+                                        "PLATFORM=linux_x86_64\n")
+    result = subprocess.run(["sh", str(bundle / "install.sh"), str(tmp_path / "prefix")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "this bundle is for cp00 (linux_x86_64)" in result.stderr and "PYTHON=" in result.stderr
+    assert not (tmp_path / "prefix").exists()

@@ -107,3 +107,15 @@ def test_strict_turns_warnings_into_failures(tmp_path):
     assert relaxed == 0, output
     assert "[WARN] 数据库类型 database kind" in output
     assert strict == 1
+
+
+@pytest.mark.parametrize("method, warned", [("argon2id", False), ("scrypt", True), ("argon2id:8:1:1", True)])
+def test_a_password_hash_below_argon2id_at_owasp_minimum_is_a_production_warning(tmp_path, method, warned):
+    app = upgraded_app(tmp_path, QUIZAPP_ENV="production", TESTING=False, SECRET_KEY=GOOD_KEY,
+                       PASSWORD_HASH_METHOD=method)
+    with app.app_context():
+        code, output = doctor(app)
+        db.engine.dispose()
+    assert ("[WARN] 密码哈希 password hash" in output) is warned, output
+    if warned:
+        assert f"QUIZAPP_PASSWORD_HASH={method}" in output and "upgraded at each officer's next login" in output

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from quizapp.extensions import db
-from tests.conftest import make_test_app
+from tests.conftest import CHECKOUT, make_test_app
 from tests.factories import make_officer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason=
 def live_database(tmp_path):
     """A migrated database of its own on the test server, with a little data."""
     server = os.environ["TEST_DATABASE_URL"].rsplit("/", 1)[0]
-    name = "quizapp_backup_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"quizapp_backup_{CHECKOUT}_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
     admin = sa.create_engine(server + "/postgres", isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

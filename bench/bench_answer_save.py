@@ -137,7 +137,8 @@ def seed(url: str, officers: int, start: bool, password_hashes: list[str] | None
     from quizapp.auth.services import issue_token
     from quizapp.banks.models import Question, QuestionBank
     from quizapp.banks.types import stem_key
-    from quizapp.exams import services
+    from quizapp.exams import attempts, definitions
+    from quizapp.exams.spec import ExamSpec, RuleSpec
     from quizapp.extensions import db
     from quizapp.roster.models import Officer
     from quizapp.roster.services import ensure_department
@@ -162,18 +163,18 @@ def seed(url: str, officers: int, start: bool, password_hashes: list[str] | None
         db.session.add_all(people + [admin])
         db.session.commit()
         now = timeutil.now()
-        exam = services.create_exam(admin, services.ExamSpec(
+        exam = definitions.create_exam(admin, ExamSpec(
             title="基准考试", opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=10),
-            duration_minutes=600, blueprint=(services.RuleSpec(bank.id, "single", 20, 2),
-                                             services.RuleSpec(bank.id, "judge", 20, 2),
-                                             services.RuleSpec(bank.id, "multiple", 5, 4),
-                                             services.RuleSpec(bank.id, "fill", 5, 2))), notify_candidates=False)
+            duration_minutes=600, blueprint=(RuleSpec(bank.id, "single", 20, 2),
+                                             RuleSpec(bank.id, "judge", 20, 2),
+                                             RuleSpec(bank.id, "multiple", 5, 4),
+                                             RuleSpec(bank.id, "fill", 5, 2))), notify_candidates=False)
         tokens, saves = [], []
         for officer in people:
             token, _ = issue_token(officer)
             tokens.append(token)
             if start:
-                attempt = services.start_attempt(officer, exam)
+                attempt = attempts.start_attempt(officer, exam)
                 for item in attempt.items:
                     if item.type == "single":
                         saves.append((token, attempt.id, item.question_id))

@@ -77,7 +77,8 @@ def seed(url: str, officers: int, method: str = "argon2id", bank_size: int = 400
     from quizapp.auth.services import issue_token
     from quizapp.banks.models import Question, QuestionBank
     from quizapp.banks.types import stem_key
-    from quizapp.exams import services
+    from quizapp.exams import definitions
+    from quizapp.exams.spec import ExamSpec, RuleSpec
     from quizapp.extensions import db
     from quizapp.roster.models import Officer
     from quizapp.roster.services import ensure_department
@@ -105,10 +106,10 @@ def seed(url: str, officers: int, method: str = "argon2id", bank_size: int = 400
                         password_hash=hashed)
         db.session.add(admin)
         db.session.commit()
-        exam = services.create_exam(admin, services.ExamSpec(
+        exam = definitions.create_exam(admin, ExamSpec(
             title="全员考试日", opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(hours=10),
             duration_minutes=600, partial_credit=False,
-            blueprint=tuple(services.RuleSpec(bank.id, t, c, p) for t, c, p in BLUEPRINT)), notify_candidates=False)
+            blueprint=tuple(RuleSpec(bank.id, t, c, p) for t, c, p in BLUEPRINT)), notify_candidates=False)
         token, _ = issue_token(admin)
         result = {"exam_id": exam.id, "bank_id": bank.id, "admin_token": token,
                   "badges": [row["badge"] for row in rows]}

@@ -10,3 +10,6 @@ events = Namespace()
 attempt_submitted = events.signal("attempt-submitted")
 # sender: the Exam just created (by a page, the API or a schedule).
 exam_created = events.signal("exam-created")
+# sender: ids of officers who may now be eligible for exams they are not invited to
+# (new on the roster, moved, regrouped or reactivated), before the roster change commits.
+roster_changed = events.signal("roster-changed")

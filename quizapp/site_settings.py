@@ -17,7 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from . import timeutil
 from .auth.access import admin_required
+from .errors import DomainError
 from .extensions import UTCDateTime, db
+from .transactions import transaction
 
 
 class SiteSetting(db.Model):
@@ -64,7 +66,7 @@ CACHE_SECONDS = 5.0
 _cache: dict[str, tuple[float, object]] = {}
 
 
-class SettingError(ValueError):
+class SettingError(DomainError):
     """A setting value refused, with a Chinese message."""
 
 
@@ -134,12 +136,9 @@ def update_settings(actor, values: dict[str, object]) -> list[str]:
     checked = {key: coerce_setting(key, value) for key, value in values.items()}
     changed = [key for key, number in checked.items() if current[key] != number]
     try:
-        for key in changed:
-            set_setting(actor, key, checked[key])
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        with transaction():
+            for key in changed:
+                set_setting(actor, key, checked[key])
     finally:
         clear_cache()
     return changed

@@ -23,6 +23,12 @@ BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") els
 FAST_HASH = "argon2id:8:1:1"
 
 
+def pytest_collection_modifyitems(items):
+    """Slow and browser tests first: handed out one at a time (tests/run.sh), they start
+    side by side on the workers instead of one of them finishing the run alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None and item.get_closest_marker("browser") is None)
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose requests never share ``g`` with the test's app context.
 
@@ -102,9 +108,9 @@ def clear_process_caches() -> None:
     app's database, a cached question pool would name other questions (a cached paper
     would be caught by its seed, but at the cost of a retry)."""
     from quizapp.contests import live_state
-    from quizapp.exams import saving, taking
+    from quizapp.exams import papers, saving
 
-    taking._POOLS.clear()
+    papers._POOLS.clear()
     saving.PAPERS.clear()
     live_state.clear_caches()
 

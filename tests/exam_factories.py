@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from quizapp import timeutil
 from quizapp.banks.models import Question, QuestionBank
 from quizapp.banks.types import stem_key
-from quizapp.exams import services
+from quizapp.exams.spec import ExamSpec, RuleSpec
 from quizapp.exams.models import Attempt, PaperItem
 from quizapp.extensions import db
 
@@ -32,17 +32,17 @@ def make_bank(name: str = "党章题库", single: int = 10, multiple: int = 5, j
     return bank
 
 
-def exam_spec(bank: QuestionBank | None = None, **overrides) -> services.ExamSpec:
+def exam_spec(bank: QuestionBank | None = None, **overrides) -> ExamSpec:
     """An open exam (started a minute ago, closing in a day) on the bank."""
     now = timeutil.now()
     values = dict(
         title="第一季度政治理论测试", opens_at=now - timedelta(minutes=1), closes_at=now + timedelta(days=1),
-        blueprint=(services.RuleSpec(bank.id, "single", 5, 2), services.RuleSpec(bank.id, "judge", 5, 2))
+        blueprint=(RuleSpec(bank.id, "single", 5, 2), RuleSpec(bank.id, "judge", 5, 2))
         if bank else (),
         duration_minutes=30,
     )
     values.update(overrides)
-    return services.ExamSpec(**values)
+    return ExamSpec(**values)
 
 
 def make_organiser(badge: str = "700001", **kwargs):

@@ -20,5 +20,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 
-# A crashed worker fails the run at once rather than leaving xdist waiting.
-exec .venv/bin/python -m pytest -n 2 --max-worker-restart=0 "$@"
+# A crashed worker fails the run at once rather than leaving xdist waiting. Tests are handed
+# out one at a time, slow ones first (tests/conftest.py), so that both workers finish together.
+exec .venv/bin/python -m pytest -n 2 --maxschedchunk 1 --max-worker-restart=0 "$@"

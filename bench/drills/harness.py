@@ -59,7 +59,8 @@ def seed(url: str, officers: int) -> dict:
     os.environ.update({"DATABASE_URL": url, "SECRET_KEY": env["SECRET_KEY"], "QUIZAPP_SCHEDULER": "off"})
     from quizapp import create_app
     from quizapp.auth.services import issue_token
-    from quizapp.exams import services
+    from quizapp.exams import definitions
+    from quizapp.exams.spec import RuleSpec
     from quizapp.extensions import db
     from tests.exam_factories import exam_spec, make_bank, make_organiser
     from tests.factories import make_officer
@@ -69,9 +70,9 @@ def seed(url: str, officers: int) -> dict:
         bank = make_bank(single=12, multiple=0, judge=8, fill=0)
         organiser = make_organiser()
         people = [make_officer(badge=f"9{n:05d}", department="市公安局/治安大队") for n in range(officers)]
-        exam = services.create_exam(organiser, exam_spec(
+        exam = definitions.create_exam(organiser, exam_spec(
             bank, departments=("市公安局/治安大队",), duration_minutes=60,
-            blueprint=(services.RuleSpec(bank.id, "single", 6, 2), services.RuleSpec(bank.id, "judge", 4, 2))))
+            blueprint=(RuleSpec(bank.id, "single", 6, 2), RuleSpec(bank.id, "judge", 4, 2))))
         tokens = [issue_token(officer)[0] for officer in people]
         result = {"exam_id": exam.id, "tokens": tokens}
         db.session.remove()

@@ -9,13 +9,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import timeutil
+from ..errors import DomainError
 from ..extensions import db
 from ..roster.models import Officer
 from .models import ApiToken, LoginSession
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 
-class AuthError(Exception):
+class AuthError(DomainError):
     """A login or password change refused, with a Chinese message."""
 
 

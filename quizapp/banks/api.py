@@ -102,12 +102,9 @@ class BankImport(MethodView):
     def post(self, form, files):
         """Import (or with dry_run, check) a bank file; one bad row rejects the file unless valid_only."""
         upload = files["file"]
-        try:
-            report = services.import_bank(upload.filename or "upload", upload.read(), form["bank"], form["category"],
-                                          current_user, dry_run=form["dry_run"], valid_only=form["valid_only"],
-                                          on_duplicate=form["on_duplicate"])
-        except services.BankError as error:
-            raise ApiError(422, "invalid", str(error)) from None
+        report = services.import_bank(upload.filename or "upload", upload.read(), form["bank"], form["category"],
+                                      current_user, dry_run=form["dry_run"], valid_only=form["valid_only"],
+                                      on_duplicate=form["on_duplicate"])
         if not report.ok:
             message = "文件有错误，未导入任何题目。" if report.errors else "文件中没有题目。"
             raise ApiError(422, "invalid_file", message, errors=[e.as_dict() for e in report.errors],

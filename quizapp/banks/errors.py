@@ -1,7 +1,8 @@
 """The refusals of bank use cases, with Chinese messages."""
+from ..errors import DomainError
 
 
-class BankError(Exception):
+class BankError(DomainError):
     """A refused bank operation; the message is Chinese."""
 
 

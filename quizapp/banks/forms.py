@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from .models import CATEGORIES
 from .services import DUPLICATE_MODES, QuestionInput
-from .types import OPTION_KEYS, TYPE_LABELS
+from .types import OPTION_KEYS, TYPE_LABELS, has_options
 
 CATEGORY_CHOICES = list(CATEGORIES.items())
 DIFFICULTY_CHOICES = [(1, "1 易"), (2, "2 中"), (3, "3 难")]
@@ -93,14 +93,14 @@ class QuestionForm(FlaskForm):
     def to_input(self, options: list[str]) -> QuestionInput:
         """The submitted values as the service's input."""
         type_ = self.type.data
-        if type_ in ("single", "multiple"):
+        if has_options(type_):
             answer = "".join(sorted(self.correct.data or []))
         elif type_ == "judge":
             answer = {"true": "正确", "false": "错误"}.get(self.judge.data or "", "")
         else:
             answer = "|".join(line.strip() for line in (self.blanks.data or "").splitlines() if line.strip())
         return QuestionInput(
-            type=type_, stem=self.stem.data or "", options=options if type_ in ("single", "multiple") else [],
+            type=type_, stem=self.stem.data or "", options=options if has_options(type_) else [],
             answer=answer, explanation=self.explanation.data or "", chapter=self.chapter.data or "",
             difficulty=self.difficulty.data or 2, tags=self.tags.data or "",
             source_document=self.source_document.data or "", source_article=self.source_article.data or "",

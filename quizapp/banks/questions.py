@@ -12,7 +12,7 @@ from .errors import QuestionInvalid
 from .formats import ParsedQuestion, build_question
 from .formats.common import InvalidQuestion, make_options
 from .models import Question, QuestionBank
-from .types import TYPE_LABELS, question_identity, stem_key
+from .types import TYPE_LABELS, has_options, question_identity, stem_key
 
 @dataclass
 class QuestionInput:
@@ -33,7 +33,7 @@ class QuestionInput:
 
 def _validated(data: QuestionInput) -> ParsedQuestion:
     try:
-        options = make_options(list(data.options)) if data.type in ("single", "multiple") else []
+        options = make_options(list(data.options)) if has_options(data.type) else []
         answer = data.answer
         if data.type == "multiple" and isinstance(answer, str):
             answer = [c for c in answer.upper() if c.strip() and c not in ",，、"]

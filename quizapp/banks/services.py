@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from .. import timeutil
 from ..audit.services import record, register_actions
 from ..extensions import db
+from ..transactions import transaction
 from .formats import ParseError, ParsedQuestion, parse_file
 from .formats.common import export_shape, safe
 from .errors import BankError, QuestionInvalid  # noqa: F401  (re-exported)
@@ -204,7 +205,7 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
     if dry_run:
         return report
 
-    try:
+    with transaction():
         if bank is None:
             bank = QuestionBank(name=name, category=category, description=parsed.bank.get("description", ""),
                                 owner_id=getattr(actor, "id", None))
@@ -226,10 +227,6 @@ def import_bank(filename: str, data: bytes, bank_name: str | None = None, catego
                         f"跳过重复{report.skipped}题" + (f"，跳过错误{len(report.errors)}处" if report.errors else "")),
                filename=filename, format=report.format, imported=report.imported, updated=report.updated,
                skipped=report.skipped, errors=len(report.errors))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     report.bank_id = bank.id
     report.written = True
     db.session.expire_all()

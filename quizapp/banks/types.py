@@ -258,6 +258,14 @@ def grading_key(type_: str, key, any_order: bool = False):
 
 QUESTION_TYPES: dict[str, QuestionType] = {t.code: t for t in (SingleChoice(), MultipleChoice(), Judge(), Fill())}
 TYPE_LABELS = {code: t.label for code, t in QUESTION_TYPES.items()}
+
+
+def has_options(type_code: str | None) -> bool:
+    """Whether questions of this type (a code, possibly unknown) are answered by choosing options."""
+    question_type = QUESTION_TYPES.get(type_code) if isinstance(type_code, str) else None
+    return question_type is not None and question_type.has_options
+
+
 def question_identity(type_: str, stem: str, options: list[dict] | None) -> tuple:
     """What makes two questions duplicates: same type, same normalised stem, same set of normalised option texts."""
     return type_, stem_key(stem), frozenset(normalise_text(o["text"]) for o in options or [])

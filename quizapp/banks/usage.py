@@ -1,8 +1,8 @@
-"""Whether anything (an exam) uses a bank, so that it may not be deleted.
+"""Whether anything uses a bank, so that it may not be deleted.
 
-Other areas register a check with ``register_bank_usage``; when the exams area's
-models are importable their paper references are checked as well, so a bank an
-exam drew from or fixed questions of is never deleted.
+Areas that refer to bank questions register a check with ``register_bank_usage``
+(the exams area checks its blueprints, fixed papers and sat papers). A check that
+fails in the database refuses the deletion: a bank is never deleted on a guess.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ..extensions import db
 
 BANK_USAGE_CHECKS: list[Callable[[object], str | None]] = []
+UNKNOWN_USAGE = "无法确认是否被使用，请稍后重试"
 log = logging.getLogger(__name__)
 
 
@@ -23,39 +24,16 @@ def register_bank_usage(check: Callable[[object], str | None]) -> None:
         BANK_USAGE_CHECKS.append(check)
 
 
-def _exam_references(bank) -> str | None:
-    """Blueprint rules, fixed papers or sat papers that refer to this bank's questions."""
-    try:
-        from ..exams import models as exams
-    except ImportError:
-        return None
-    from .models import Question
-
-    question_ids = sa.select(Question.id).where(Question.bank_id == bank.id)
-    checks = []
-    if hasattr(exams, "BlueprintRule"):
-        checks.append(("组卷规则", sa.select(exams.BlueprintRule.exam_id).where(exams.BlueprintRule.bank_id == bank.id)))
-    if hasattr(exams, "ExamQuestion"):
-        checks.append(("固定试卷", sa.select(exams.ExamQuestion.exam_id)
-                       .where(exams.ExamQuestion.question_id.in_(question_ids))))
-    if hasattr(exams, "PaperItem"):
-        checks.append(("已生成的试卷", sa.select(exams.PaperItem.id).where(exams.PaperItem.question_id.in_(question_ids))))
-    for label, query in checks:
-        if db.session.scalar(query.limit(1)) is not None:
-            return label
-    return None
-
-
 def bank_in_use(bank) -> str | None:
     """What uses the bank (a Chinese phrase), or None when it may be deleted."""
-    for check in [_exam_references, *BANK_USAGE_CHECKS]:
+    for check in BANK_USAGE_CHECKS:
         try:
             with db.session.begin_nested():
                 usage = check(bank)
         except sa.exc.SQLAlchemyError:
-            # A missing table (an area not migrated yet) means nothing of it uses the bank.
-            log.warning("bank usage check %s failed", getattr(check, "__name__", check), exc_info=True)
-            continue
+            log.error("bank usage check %s failed: deletion refused", getattr(check, "__name__", check),
+                      exc_info=True)
+            return UNKNOWN_USAGE
         if usage:
             return usage
     return None

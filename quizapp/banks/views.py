@@ -18,7 +18,7 @@ from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteB
 from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS, ParseResult, parse_file
 from .models import CATEGORIES, Question, QuestionBank
 from .template import template_xlsx
-from .types import OPTION_KEYS, TYPE_LABELS
+from .types import OPTION_KEYS, TYPE_LABELS, has_options
 
 bp = Blueprint("banks", __name__, url_prefix="/admin/banks")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -241,7 +241,7 @@ def edit_question(question_id: int):
     if request.method == "GET":
         form = QuestionForm(obj=question)
         form.tags.data = "，".join(question.tags or [])
-        if question.type in ("single", "multiple"):
+        if has_options(question.type):
             form.correct.data = [question.answer] if question.type == "single" else list(question.answer)
         elif question.type == "judge":
             form.judge.data = "true" if question.answer else "false"

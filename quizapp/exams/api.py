@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
@@ -13,15 +12,19 @@ from .. import timeutil
 from ..api.errors import ApiError
 from ..auth.access import login_required_any, organiser_required, request_credential
 from ..extensions import db
-from ..roster.models import Department, Officer
-from . import presenters, services
-from .models import Attempt, Candidate, Exam
+from . import presenters, queries
+from .access import exams_for_organiser, managed_exam
+from .attempts import log_absence, open_attempt, start_attempt, submit_attempt
+from .candidates import draw_candidates, plan_draw
+from .definitions import close_exam, create_exam, create_makeup, spec_from_exam, update_exam
+from .models import Exam
+from .progress import board, remind_not_started
 from .schemas import (AbsenceSchema, AbsenceWriteSchema, AnswerWriteSchema, AttemptResultSchema, AttemptStartSchema,
                       BoardSchema, ClosedSchema, CountSchema, CreatedSchema, DrawResultSchema, DrawWriteSchema,
                       ExamDetailSchema, ExamListItemSchema, ExamListQuerySchema, ExamPatchSchema, ExamWriteSchema, MakeupWriteSchema,
                       SavedSchema, SubmittedSchema)
-from .saving import save_caller_id
-from .taking import network_grace
+from .saving import save_answer, save_caller_id
+from .spec import ExamSpec
 
 blp = Blueprint("api_exams", __name__, url_prefix="/api/v1", description="Exams: sitting them and running them")
 SECURITY = [{"bearerAuth": []}, {"cookieAuth": []}]
@@ -35,36 +38,7 @@ def _exam_or_404(exam_id: int) -> Exam:
 
 
 def _managed_exam(exam_id: int) -> Exam:
-    exam = _exam_or_404(exam_id)
-    if not services.can_manage(current_user, exam):
-        raise ApiError(403, "forbidden", "没有权限管理这场考试。")
-    return exam
-
-
-def _spec_values(body: dict) -> dict:
-    """API body → ExamSpec field values."""
-    values = {k: v for k, v in body.items()
-              if k not in {"paper", "shuffle", "opens_at", "closes_at", "departments", "groups"}}
-    for key in ("opens_at", "closes_at"):
-        if body.get(key) is not None:
-            values[key] = timeutil.as_utc(body[key])
-    for key in ("departments", "groups"):
-        if key in body:
-            values[key] = tuple(body[key])
-    if "shuffle" in body:
-        values.setdefault("shuffle_questions", body["shuffle"])
-        values.setdefault("shuffle_options", body["shuffle"])
-    paper = body.get("paper")
-    if paper:
-        if paper.get("blueprint"):
-            values["blueprint"] = tuple(services.RuleSpec(r["bank"], r["type"], r["count"], r["points"], r.get("chapter"))
-                                        for r in paper["blueprint"])
-            values["questions"] = ()
-        else:
-            values["questions"] = tuple(paper["questions"])
-            values["question_points"] = paper.get("points") or 1.0
-            values["blueprint"] = ()
-    return values
+    return managed_exam(current_user, exam_id)
 
 
 @blp.route("/exams")
@@ -78,8 +52,8 @@ class Exams(MethodView):
         """The officer's own exams (organisers: ``?managed=true`` for the exams they run)."""
         if query["managed"] and current_user.is_organiser:
             return [presenters.exam_summary(exam) for exam in
-                    db.session.scalars(services.exams_for_organiser(current_user).limit(500))]
-        return [presenters.exam_summary(exam, attempt) for exam, attempt in services.my_exams(current_user)]
+                    db.session.scalars(exams_for_organiser(current_user).limit(500))]
+        return [presenters.exam_summary(exam, attempt) for exam, attempt in queries.my_exams(current_user)]
 
     @organiser_required
     @blp.arguments(ExamWriteSchema)
@@ -90,7 +64,7 @@ class Exams(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body):
         """Create an exam (mode=full invites its candidates at once)."""
-        exam = services.create_exam(current_user, services.ExamSpec(**_spec_values(body)))
+        exam = create_exam(current_user, ExamSpec.from_document(body, check=False))
         return {"id": exam.id}
 
 
@@ -116,7 +90,7 @@ class ExamItem(MethodView):
     def patch(self, body, exam_id):
         """Change an exam before it opens."""
         exam = _managed_exam(exam_id)
-        services.update_exam(current_user, exam, _spec_values(body))
+        update_exam(current_user, exam, ExamSpec.from_document(body, base=spec_from_exam(exam), check=False))
         return presenters.exam_detail(exam)
 
 
@@ -131,7 +105,7 @@ class ExamAttempts(MethodView):
     def post(self, exam_id):
         """Start the exam, or resume the attempt already open: the paper (no answers) and saved answers."""
         exam = _exam_or_404(exam_id)
-        attempt = services.start_attempt(current_user, exam)
+        attempt = start_attempt(current_user, exam)
         # Returned as a ready response: marshmallow would spend longer than the start itself
         # re-serialising fifty questions (the schema still documents it).
         return jsonify(presenters.paper_payload(attempt, exam))
@@ -171,13 +145,9 @@ class AttemptAnswer(MethodView):
             if save_caller_id(g.token_hash, g.login_session) is None:
                 raise ApiError(401, "unauthorized", "请先登录或提供有效的令牌。")
             raise ApiError(422, "invalid", "请求体应为 {\"answer\": …, \"seq\": 整数}。")
-        saved_at = services.save_answer(None, attempt_id, question_id, body["answer"], body["seq"],
+        saved_at = save_answer(None, attempt_id, question_id, body["answer"], body["seq"],
                                         token_hash=g.token_hash, login_session=g.login_session)
         return {"saved_at": timeutil.isoformat(saved_at)}
-
-
-def _own_attempt(attempt_id: int) -> Attempt:
-    return services.attempt_for_officer(current_user, attempt_id)
 
 
 @blp.route("/attempts/<int:attempt_id>/submit")
@@ -189,8 +159,7 @@ class AttemptSubmit(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, attempt_id):
         """Submit (graded on the server); submitting twice returns the first result."""
-        attempt = _own_attempt(attempt_id)
-        attempt = services.submit_attempt(attempt.id)
+        attempt = submit_attempt(open_attempt(current_user, attempt_id).id)
         return presenters.submitted_payload(attempt, attempt.exam)
 
 
@@ -203,9 +172,7 @@ class AttemptItem(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, attempt_id):
         """The attempt's result, with per-question review as the exam allows."""
-        attempt = _own_attempt(attempt_id)
-        if attempt.submitted_at is None and timeutil.now() > attempt.deadline + network_grace():
-            attempt = services.submit_attempt(attempt.id, reason="deadline")
+        attempt = open_attempt(current_user, attempt_id)
         return presenters.result_payload(attempt, attempt.exam)
 
 
@@ -219,7 +186,7 @@ class AttemptAbsences(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, body, attempt_id):
         """Log that the exam page was hidden for a while (the organiser reviews these)."""
-        absence = services.log_absence(current_user, attempt_id, body["seconds"])
+        absence = log_absence(current_user, attempt_id, body["seconds"])
         return {"left_at": timeutil.isoformat(absence.left_at), "returned_at": timeutil.isoformat(absence.returned_at),
                 "seconds": absence.seconds, "tolerated": absence.tolerated}
 
@@ -241,20 +208,16 @@ class ExamDraw(MethodView):
         fixed = departments if isinstance(departments, dict) else None
         units = list(fixed) if fixed else departments
         if body["preview"]:
-            plan = services.plan_draw(exam, body["size"], body["allocation"], fixed, units)
+            plan = plan_draw(exam, body["size"], body["allocation"], fixed, units)
             return {"seed": body["seed"], "allocation": body["allocation"], "candidates": [],
                     "departments": [{"department": u.path, "population": u.population, "allocated": u.allocated}
                                     for u in plan]}
-        draw = services.draw_candidates(current_user, exam, body["size"], body["allocation"], body["seed"],
-                                        fixed, units)
-        rows = db.session.execute(
-            sa.select(Officer.badge, Officer.name, Department.path).join(Candidate, Candidate.officer_id == Officer.id)
-            .join(Department, Department.id == Candidate.department_id)
-            .where(Candidate.draw_id == draw.id).order_by(Department.path, Officer.badge)).all()
+        draw = draw_candidates(current_user, exam, body["size"], body["allocation"], body["seed"], fixed, units)
         return {"seed": draw.seed, "allocation": draw.allocation,
                 "departments": [{"department": d["department"], "population": d["population"],
                                  "allocated": d["allocated"]} for d in draw.departments],
-                "candidates": [{"badge": badge, "name": name, "department": path} for badge, name, path in rows]}
+                "candidates": [{"badge": badge, "name": name, "department": path}
+                               for badge, name, path in queries.drawn_officers(draw)]}
 
 
 @blp.route("/exams/<int:exam_id>/board")
@@ -266,7 +229,7 @@ class ExamBoard(MethodView):
     @blp.doc(security=SECURITY)
     def get(self, exam_id):
         """Live board: invited / started / submitted / not started, per department."""
-        return services.board(_managed_exam(exam_id))
+        return board(_managed_exam(exam_id))
 
 
 def _organiser_action(function, exam_id, *args):
@@ -283,7 +246,7 @@ class ExamClose(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, exam_id):
         """Close the exam now; open attempts are submitted with what they have."""
-        exam, submitted = _organiser_action(services.close_exam, exam_id)
+        exam, submitted = _organiser_action(close_exam, exam_id)
         return {"closed_at": timeutil.isoformat(exam.closed_at), "submitted": submitted}
 
 
@@ -300,7 +263,7 @@ class ExamMakeup(MethodView):
         """Create a makeup exam for everyone who failed or missed this one."""
         opens_at = timeutil.as_utc(body["opens_at"]) if body.get("opens_at") else None
         closes_at = timeutil.as_utc(body["closes_at"]) if body.get("closes_at") else None
-        _, makeup = _organiser_action(services.create_makeup, exam_id, opens_at, closes_at)
+        _, makeup = _organiser_action(create_makeup, exam_id, opens_at, closes_at)
         return {"id": makeup.id}
 
 
@@ -314,5 +277,5 @@ class ExamRemind(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, exam_id):
         """Send an in-app reminder to the candidates who have not started."""
-        _, count = _organiser_action(services.remind_not_started, exam_id)
+        _, count = _organiser_action(remind_not_started, exam_id)
         return {"count": count}

@@ -1,8 +1,8 @@
-"""Candidates: who sits an exam (all of the chosen departments, or a seeded draw),
-replacements, the live board, reminders and who needs a makeup.
+"""Candidates: who sits an exam — every eligible officer of the chosen departments (kept
+up to date as the roster changes), or a seeded, recorded draw — and replacements.
 
 Each public function is one transaction (or documented as the caller's), called the
-same way by pages, the API and the scheduler; re-exported by ``services``.
+same way by pages, the API, the roster's changes and the scheduler.
 """
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from ..audit.services import record
 from ..extensions import db
 from ..notifications.services import notify
 from ..roster.models import PATH_SEPARATOR, Department, Officer, OfficerTag
+from ..transactions import transaction
+from .access import require_manager, resolve_departments
 from .errors import ExamError
-from .guards import commit_or_raise, has_attempts, require_manager, resolve_departments
 from .models import Attempt, Candidate, Draw, Exam
+from .queries import has_attempts, latest_attempt, latest_draw
 from .sampling import ALLOCATION_METHODS, SamplingError, allocate, draw_replacement, draw_sample
 
 
@@ -58,24 +60,47 @@ def admit_latecomer(officer, exam: Exam) -> bool:
     """Invite an officer who joined the roster after a full-staff exam was created, if eligible (caller commits)."""
     if exam.mode != "full" or exam.makeup_of_id is not None or exam.is_closed:
         return False
-    row = db.session.execute(eligible_officers(exam).where(Officer.id == officer.id)).first()
-    if row is None:
-        return False
-    db.session.add(Candidate(exam_id=exam.id, officer_id=officer.id, department_id=row.department_id, source="full"))
-    db.session.flush()
-    return True
+    return _admit(exam, {officer.id}, send_notice=False) == 1
 
 
-def admit_to_open_exams(officer) -> int:
-    """Invite the officer to every open or coming full-staff exam he is eligible for but not yet in. Commits."""
-    invited = sa.select(Candidate.exam_id).where(Candidate.officer_id == officer.id)
-    exams = db.session.scalars(sa.select(Exam).where(
-        Exam.mode == "full", Exam.makeup_of_id.is_(None), Exam.closed_at.is_(None),
-        Exam.closes_at > timeutil.now(), Exam.id.not_in(invited)))
-    admitted = sum(admit_latecomer(officer, exam) for exam in exams)
-    if admitted:
-        commit_or_raise()
+def admit_to_open_exams(officer_ids) -> int:
+    """Invite these officers to every open or coming full-staff exam they are eligible for but
+    not yet in (caller commits): after the roster changed for them. Returns how many invitations."""
+    officer_ids = set(officer_ids)
+    if not officer_ids:
+        return 0
+    admitted = 0
+    for exam in db.session.scalars(_admitting_exams()):
+        admitted += _admit(exam, officer_ids)
     return admitted
+
+
+def admit_latecomers() -> int:
+    """The periodic sweep: invite every eligible officer not yet in an open or coming full-staff
+    exam (one the roster change did not reach, e.g. a database edited by hand). Idempotent. Commits."""
+    with transaction():
+        return sum(_admit(exam) for exam in db.session.scalars(_admitting_exams()).all())
+
+
+def _admitting_exams():
+    """Full-staff exams that still take candidates: not makeups, not closed."""
+    return sa.select(Exam).where(Exam.mode == "full", Exam.makeup_of_id.is_(None), Exam.closed_at.is_(None),
+                                 Exam.closes_at > timeutil.now()).order_by(Exam.id)
+
+
+def _admit(exam: Exam, officer_ids: set[int] | None = None, send_notice: bool = True) -> int:
+    """Add the eligible officers (of ``officer_ids``, or all) who are not candidates yet (caller commits)."""
+    eligible = eligible_officers(exam).where(
+        Officer.id.not_in(sa.select(Candidate.officer_id).where(Candidate.exam_id == exam.id)))
+    if officer_ids is not None:
+        eligible = eligible.where(Officer.id.in_(officer_ids))
+    rows = [dict(exam_id=exam.id, officer_id=row.id, department_id=row.department_id, source="full",
+                 created_at=timeutil.now()) for row in db.session.execute(eligible)]
+    if rows:
+        db.session.execute(sa.insert(Candidate), rows)
+        if send_notice:
+            notify_invited(exam, [row["officer_id"] for row in rows])
+    return len(rows)
 
 
 def notify_invited(exam: Exam, officer_ids=None) -> int:
@@ -91,9 +116,8 @@ def notify_invited(exam: Exam, officer_ids=None) -> int:
 
 def notify_candidates(exam: Exam) -> int:
     """Tell every invited candidate about the exam (once each). Commits; returns how many were told."""
-    count = notify_invited(exam)
-    commit_or_raise()
-    return count
+    with transaction():
+        return notify_invited(exam)
 
 
 @dataclass
@@ -173,7 +197,7 @@ def draw_candidates(actor, exam: Exam, size: int | None, allocation: str = "prop
     units = plan_draw(exam, size, allocation, fixed, departments)
     seed = secrets.randbelow(10**9) if seed is None else int(seed)
     sample = draw_sample({u.path: u.officers for u in units}, {u.path: u.allocated for u in units}, seed)
-    try:
+    with transaction():
         db.session.execute(sa.delete(Candidate).where(Candidate.exam_id == exam.id))
         total = sum(u.allocated for u in units)
         draw = Draw(exam_id=exam.id, seed=seed, allocation=allocation, size=total, drawn_by_id=getattr(actor, "id", None),
@@ -195,10 +219,6 @@ def draw_candidates(actor, exam: Exam, size: int | None, allocation: str = "prop
                officers=sorted(oid for ids in sample.values() for oid in ids))
         if notify_candidates:
             notify_invited(exam, [row["officer_id"] for row in rows])
-    except Exception:
-        db.session.rollback()
-        raise
-    commit_or_raise()
     return draw
 
 
@@ -210,10 +230,9 @@ def replace_candidate(actor, candidate: Candidate) -> Candidate:
         raise ExamError("该考生已被替换。", status=409, code="already_replaced")
     if exam.is_closed:
         raise ExamError("考试已结束，不能替换考生。", status=409, code="exam_closed")
-    if db.session.scalar(sa.select(sa.exists().where(Attempt.exam_id == exam.id,
-                                                      Attempt.officer_id == candidate.officer_id))):
+    if latest_attempt(candidate.officer_id, exam.id) is not None:
         raise ExamError("该考生已开始答题，不能替换。", status=409, code="candidate_started")
-    draw = db.session.scalar(sa.select(Draw).where(Draw.exam_id == exam.id).order_by(Draw.id.desc()))
+    draw = latest_draw(exam)
     department = db.session.get(Department, candidate.department_id)
     unit_path = department.path
     if draw is not None:
@@ -229,7 +248,7 @@ def replace_candidate(actor, candidate: Candidate) -> Candidate:
         raise ExamError(f"“{unit_path}”已没有可替换的在岗民警。", status=409, code="nobody_left")
     officer = db.session.get(Officer, chosen)
     old = candidate.officer
-    try:
+    with transaction():
         substitute = Candidate(exam_id=exam.id, officer_id=officer.id, department_id=officer.department_id,
                                source="replacement", draw_id=candidate.draw_id)
         db.session.add(substitute)
@@ -240,61 +259,4 @@ def replace_candidate(actor, candidate: Candidate) -> Candidate:
                summary=f"“{exam.title}”考生{old.name}（{old.badge}）缺考，由{officer.name}（{officer.badge}）替补",
                old=old.id, new=officer.id, department=unit_path)
         notify_invited(exam, [officer.id])
-    except Exception:
-        db.session.rollback()
-        raise
-    commit_or_raise()
     return substitute
-
-
-# ---------------------------------------------------------------- board, reminders, makeup
-
-def board(exam: Exam) -> dict:
-    """Invited / started / submitted / not started, overall and per department (SQL aggregates)."""
-    started = (sa.select(Attempt.officer_id, sa.func.max(sa.case((Attempt.submitted_at.is_not(None), 1), else_=0))
-                         .label("submitted"))
-               .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
-    rows = db.session.execute(
-        sa.select(Department.path, sa.func.count(Candidate.id), sa.func.count(started.c.officer_id),
-                  sa.func.coalesce(sa.func.sum(started.c.submitted), 0))
-        .select_from(Candidate)
-        .join(Department, Department.id == Candidate.department_id)
-        .outerjoin(started, started.c.officer_id == Candidate.officer_id)
-        .where(Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None))
-        .group_by(Department.path).order_by(Department.path)
-    ).all()
-    departments = [{"department": path, "invited": invited, "started": int(begun), "submitted": int(done),
-                    "not_started": invited - int(begun)} for path, invited, begun, done in rows]
-    totals = {key: sum(d[key] for d in departments) for key in ("invited", "started", "submitted", "not_started")}
-    return {**totals, "departments": departments}
-
-
-def not_started_officer_ids(exam: Exam) -> list[int]:
-    """Invited candidates who have not started the exam."""
-    return list(db.session.scalars(
-        sa.select(Candidate.officer_id).where(
-            Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None),
-            Candidate.officer_id.not_in(sa.select(Attempt.officer_id).where(Attempt.exam_id == exam.id)))
-    ))
-
-
-def remind_not_started(actor, exam: Exam) -> int:
-    """Send an in-app reminder to candidates who have not started (at most once an hour). Commits."""
-    require_manager(actor, exam)
-    if exam.is_closed:
-        raise ExamError("考试已结束。", status=409, code="exam_closed")
-    stamp = timeutil.now().strftime("%Y%m%d%H")
-    count = notify(not_started_officer_ids(exam), "reminder", f"请尽快参加考试：{exam.title}",
-                   f"考试将于{timeutil.format_local(exam.closes_at)}结束，请及时完成。", link=f"/exams/{exam.id}",
-                   dedupe_key=f"exam-{exam.id}-remind-{stamp}")
-    record(actor, "exam.remind", target=exam, summary=f"提醒“{exam.title}”未参考人员{count}人", count=count)
-    commit_or_raise()
-    return count
-
-
-def makeup_officer_ids(exam: Exam) -> list[int]:
-    """Invited candidates who failed the exam or never submitted it."""
-    passed = sa.select(Attempt.officer_id).where(Attempt.exam_id == exam.id, Attempt.passed.is_(True))
-    return list(db.session.scalars(
-        sa.select(Candidate.officer_id).where(Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None),
-                                              Candidate.officer_id.not_in(passed)).order_by(Candidate.officer_id)))

@@ -10,8 +10,10 @@ from ..banks.models import Question, QuestionBank
 from ..demo import DemoContext, demo_step, has_table
 from ..extensions import db
 from ..roster.models import Officer
-from . import services
+from .candidates import draw_candidates
+from .definitions import create_exam
 from .models import Exam
+from .spec import ExamSpec, RuleSpec
 
 # Named after the quarter the demo is built in, as the bureau names its tests.
 _QUARTER = periods.quarter_label(timeutil.to_local(timeutil.now()).date())
@@ -21,7 +23,7 @@ SAMPLE_TITLE = f"{_QUARTER}政治理论知识测试（随机抽测）"
 PAPER = {"single": (20, 2), "multiple": (10, 3), "judge": (10, 2), "fill": (5, 2)}
 
 
-def demo_blueprint() -> tuple[services.RuleSpec, ...]:
+def demo_blueprint() -> tuple[RuleSpec, ...]:
     """Rules drawing from the largest bank holding each type."""
     rows = db.session.execute(
         sa.select(Question.bank_id, Question.type, sa.func.count())
@@ -30,7 +32,7 @@ def demo_blueprint() -> tuple[services.RuleSpec, ...]:
     for bank_id, qtype, count in rows:
         if qtype in PAPER and count > best.get(qtype, (0, 0))[1]:
             best[qtype] = (bank_id, count)
-    return tuple(services.RuleSpec(bank_id, qtype, min(PAPER[qtype][0], count), PAPER[qtype][1])
+    return tuple(RuleSpec(bank_id, qtype, min(PAPER[qtype][0], count), PAPER[qtype][1])
                  for qtype, (bank_id, count) in sorted(best.items(), key=lambda item: list(PAPER).index(item[0])))
 
 
@@ -56,8 +58,8 @@ def demo_exams(context: DemoContext) -> None:
     common = dict(blueprint=blueprint, duration_minutes=60, pass_mark=60, opens_at=opens,
                   closes_at=opens + timedelta(days=7), shuffle_questions=True, shuffle_options=True,
                   rules="请独立完成，不得翻阅资料。每道题作答后自动保存，到时自动交卷。")
-    services.create_exam(actor, services.ExamSpec(title=FULL_TITLE, mode="full", **common))
-    sample = services.create_exam(actor, services.ExamSpec(title=SAMPLE_TITLE, mode="sample", partial_credit=True,
+    create_exam(actor, ExamSpec(title=FULL_TITLE, mode="full", **common))
+    sample = create_exam(actor, ExamSpec(title=SAMPLE_TITLE, mode="sample", partial_credit=True,
                                                            **common))
     population = db.session.scalar(sa.select(sa.func.count()).select_from(Officer).where(Officer.active.is_(True)))
-    services.draw_candidates(actor, sample, min(20, population), "proportional", seed=20260101)
+    draw_candidates(actor, sample, min(20, population), "proportional", seed=20260101)

@@ -1,6 +1,7 @@
-"""Exam forms: the definition (with blueprint rows), the draw, makeup; form → ExamSpec."""
+"""Exam forms: the definition (with blueprint rows), the draw, makeup; form → exam document → ExamSpec."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from flask_wtf import FlaskForm
@@ -11,10 +12,16 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import timeutil
 from ..roster.models import POLITICAL_STATUSES
 from .models import ALLOCATIONS, MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
-from .services import ExamSpec, RuleSpec
+from .spec import ExamSpec
 
 TYPE_CHOICES = [("single", "单选"), ("multiple", "多选"), ("judge", "判断"), ("fill", "填空")]
 BLUEPRINT_ROWS = 6
+
+
+def _between(low, high) -> NumberRange:
+    """A range check that says so in Chinese."""
+    low_text, high_text = (f"{n:g}" if isinstance(n, float) else str(n) for n in (low, high))
+    return NumberRange(low, high, f"应在{low_text}到{high_text}之间。")
 
 
 class ActionForm(FlaskForm):
@@ -32,8 +39,8 @@ class RuleForm(Form):
     bank = SelectField("题库", coerce=_bank_id, validate_choice=False)
     qtype = SelectField("题型", choices=TYPE_CHOICES, default="single", validate_choice=False)
     chapter = StringField("章节（可空）", validators=[Optional(), Length(max=200)])
-    count = IntegerField("题数", validators=[Optional(), NumberRange(1, 500)])
-    points = FloatField("每题分值", validators=[Optional(), NumberRange(0.1, 100)])
+    count = IntegerField("题数", validators=[Optional(), _between(1, 500)])
+    points = FloatField("每题分值", validators=[Optional(), _between(0.1, 100)])
 
 
 class ExamForm(FlaskForm):
@@ -45,20 +52,22 @@ class ExamForm(FlaskForm):
     groups = SelectMultipleField("限定人员（政治面貌或标签；不选为全部）", validate_choice=False)
     opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间")])
     closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间")])
-    duration_minutes = IntegerField("答题时长（分钟）", default=60, validators=[InputRequired(), NumberRange(1, 1440)])
-    total_points = FloatField("总分", default=100, validators=[InputRequired(), NumberRange(1, 1000)])
-    pass_mark = FloatField("合格线", default=60, validators=[InputRequired(), NumberRange(0, 1000)])
-    attempts_allowed = IntegerField("允许作答次数", default=1, validators=[InputRequired(), NumberRange(1, 10)])
+    duration_minutes = IntegerField("答题时长（分钟）", default=60,
+                                    validators=[InputRequired("请填写此项"), _between(1, 1440)])
+    total_points = FloatField("总分", default=100, validators=[InputRequired("请填写此项"), _between(1, 1000)])
+    pass_mark = FloatField("合格线", default=60, validators=[InputRequired("请填写此项"), _between(0, 1000)])
+    attempts_allowed = IntegerField("允许作答次数", default=1,
+                                    validators=[InputRequired("请填写此项"), _between(1, 10)])
     shuffle_questions = BooleanField("打乱题目顺序", default=True)
     shuffle_options = BooleanField("打乱选项顺序", default=True)
     partial_credit = BooleanField("多选题少选得一半分", default=False)
     show_results = SelectField("成绩与答案显示", choices=list(SHOW_RESULTS.items()))
     start_delay_seconds = IntegerField(f"随机延迟进入（秒，0–{MAX_START_DELAY_SECONDS}，大规模考试错峰）", default=0,
-                                       validators=[InputRequired(), NumberRange(0, MAX_START_DELAY_SECONDS)])
+                                       validators=[InputRequired("请填写此项"), _between(0, MAX_START_DELAY_SECONDS)])
     rules = TextAreaField("考试须知", validators=[Optional(), Length(max=5000)])
     blueprint = FieldList(FormField(RuleForm), min_entries=BLUEPRINT_ROWS, max_entries=20)
     question_ids = TextAreaField("或指定题目（题目编号，用逗号或换行分隔）", validators=[Optional()])
-    question_points = FloatField("指定题目每题分值", default=1, validators=[Optional(), NumberRange(0.1, 100)])
+    question_points = FloatField("指定题目每题分值", default=1, validators=[Optional(), _between(0.1, 100)])
 
     def setup(self, banks, departments, tags) -> ExamForm:
         """Fill the choices from the database."""
@@ -68,24 +77,50 @@ class ExamForm(FlaskForm):
             row.bank.choices = [(0, "—")] + [(b.id, b.name) for b in banks]
         return self
 
+    def to_document(self, department_paths: dict[int, str]) -> dict:
+        """The form's values as an exam document (the POST /api/v1/exams shape; times are local)."""
+        rules = [{"bank": row.bank.data, "type": row.qtype.data, "count": row.count.data,
+                  "points": row.points.data or 1.0, "chapter": row.chapter.data or None}
+                 for row in self.blueprint if row.bank.data and row.count.data]
+        ids = [int(part) for part in (self.question_ids.data or "").replace("，", ",").replace("\n", ",").split(",")
+               if part.strip().isdigit()]
+        paper = {"points": self.question_points.data or 1.0}
+        if rules:
+            paper["blueprint"] = rules
+        if ids:
+            paper["questions"] = ids
+        return {
+            "title": self.title.data, "mode": self.mode.data,
+            "departments": [department_paths[i] for i in self.departments.data or [] if i in department_paths],
+            "groups": list(self.groups.data or []), "paper": paper,
+            "opens_at": self.opens_at.data, "closes_at": self.closes_at.data,
+            "duration_minutes": self.duration_minutes.data, "total_points": self.total_points.data,
+            "pass_mark": self.pass_mark.data, "attempts_allowed": self.attempts_allowed.data,
+            "shuffle_questions": self.shuffle_questions.data, "shuffle_options": self.shuffle_options.data,
+            "partial_credit": self.partial_credit.data, "show_results": self.show_results.data,
+            "start_delay_seconds": self.start_delay_seconds.data, "rules": self.rules.data or "",
+        }
+
     def to_spec(self, department_paths: dict[int, str]) -> ExamSpec:
-        """The form's values as an ExamSpec (times read as the bureau's local time)."""
-        rules = tuple(RuleSpec(row.bank.data, row.qtype.data, row.count.data, row.points.data or 1.0, row.chapter.data or None)
-                      for row in self.blueprint if row.bank.data and row.count.data)
-        ids = tuple(int(part) for part in (self.question_ids.data or "").replace("，", ",").replace("\n", ",").split(",")
-                    if part.strip().isdigit())
-        return ExamSpec(
-            title=self.title.data, mode=self.mode.data,
-            departments=tuple(department_paths[i] for i in self.departments.data or [] if i in department_paths),
-            groups=tuple(self.groups.data or []), blueprint=rules, questions=ids,
-            question_points=self.question_points.data or 1.0,
-            opens_at=timeutil.as_utc(self.opens_at.data), closes_at=timeutil.as_utc(self.closes_at.data),
-            duration_minutes=self.duration_minutes.data, total_points=self.total_points.data,
-            pass_mark=self.pass_mark.data, attempts_allowed=self.attempts_allowed.data,
-            shuffle_questions=self.shuffle_questions.data, shuffle_options=self.shuffle_options.data,
-            partial_credit=self.partial_credit.data, show_results=self.show_results.data,
-            start_delay_seconds=self.start_delay_seconds.data, rules=self.rules.data or "",
-        )
+        """The form's values as an ExamSpec (times read as the bureau's local time); SpecError otherwise."""
+        return ExamSpec.from_document(self.to_document(department_paths), check=False)
+
+    def show_errors(self, errors) -> None:
+        """Put a refused definition's field errors ({"field", "message"}) beside the fields they name."""
+        for error in errors:
+            field = self._field_for(error["field"])
+            if field is not None:
+                field.errors = [*field.errors, error["message"]]
+
+    def _field_for(self, name: str):
+        match = re.fullmatch(r"paper\.blueprint\[(\d+)\]\.(\w+)", name)
+        if match:
+            # Rows left blank are not in the document: the n-th rule is the n-th filled row.
+            filled = [row for row in self.blueprint if row.bank.data and row.count.data]
+            index, part = int(match[1]), {"type": "qtype"}.get(match[2], match[2])
+            return getattr(filled[index].form, part, None) if index < len(filled) else None
+        name = {"paper.questions": "question_ids", "paper.points": "question_points"}.get(name, name)
+        return getattr(self, name, None) if name in self._fields else None
 
     def fill_from(self, exam) -> None:
         """Pre-fill from an existing exam (editing)."""
@@ -118,9 +153,9 @@ def _local_naive(moment) -> datetime:
 class DrawForm(FlaskForm):
     """Plan (and, with ``confirm``, make) a random draw."""
 
-    size = IntegerField("抽取总人数", validators=[Optional(), NumberRange(1, 100000)])
+    size = IntegerField("抽取总人数", validators=[Optional(), _between(1, 100000)])
     allocation = SelectField("分配方式", choices=list(ALLOCATIONS.items()), default="proportional")
-    seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), NumberRange(0, 2**62)])
+    seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), _between(0, 2**62)])
     fixed = TextAreaField("指定各部门人数（每行：部门路径=人数，分配方式为“指定”时使用）", validators=[Optional()])
     confirm = HiddenField()
 

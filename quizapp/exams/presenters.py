@@ -10,7 +10,7 @@ from .. import timeutil
 from ..banks.types import QUESTION_TYPES, key_blanks
 from ..extensions import db
 from .models import Attempt, Candidate, Exam, PaperItem
-from .taking import network_grace, saved_answers
+from .attempts import network_grace, saved_answers
 
 
 def exam_summary(exam: Exam, attempt: Attempt | None = None) -> dict:

@@ -2,25 +2,31 @@
 
 Every save runs on one autocommit connection, with no BEGIN or COMMIT round trips.
 The usual save is a single statement: an INSERT … ON CONFLICT that writes the answer
-only if the caller's token or login session is live and owns the attempt, and the
-question's paper item is still ungraded, under a FOR SHARE lock on that item.
-``submit_attempt`` locks the attempt's items FOR NO KEY UPDATE before it reads the
-answers, so a save either commits before the grading reads (and is graded) or waits
-for the submit and then finds its item graded (and writes nothing: 409). "earned IS
-NULL" is that test because ``submit_attempt`` grades every item in the transaction
-that submits.
+only if the caller's token or login session is live and owns the attempt, the
+attempt is within its deadline plus the network grace, and the question's paper
+item is still ungraded, under a FOR SHARE lock on that item. ``submit_attempt``
+locks the attempt's items FOR NO KEY UPDATE before it reads the answers, so a save
+either commits before the grading reads (and is graded) or waits for the submit and
+then finds its item graded (and writes nothing: 409). "earned IS NULL" is that test
+because ``submit_attempt`` grades every item in the transaction that submits.
 
 What the checks before the write need and which never changes once an attempt has
 started — its officer, deadline and paper seed, each question's type and option
 letters — is kept per process (``PAPERS``), loaded with the caller check in one query
-the first time a process sees the attempt. The write itself re-checks the owner and
-the paper seed against the database, so a stale entry can never let a save through.
-Anything but a clean write (refused, stale seq, submitted, past the deadline, a wrong
-answer shape) is explained by ``_refusal``, which reads everything afresh, in the
-order a caller should learn it: 401, 404, 403, 409, 404 question, 422.
+the first time a process sees the attempt. The write itself re-checks the owner, the
+paper seed and the deadline against the database, so a stale entry can never let a
+save through nor keep one out.
+
+The save fails closed. Anything but a clean write is explained by ``_refusal``, which
+reads everything afresh, in the order a caller should learn it (401, 404, 403, 409,
+404 question, 422), or names a ``Refusal`` that is nobody's fault; and a write that
+changed nothing is taken for success only when the stored answer's seq is at least
+the requested one. Otherwise the caller gets an error, never "saved".
 """
 from __future__ import annotations
 
+import enum
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -36,9 +42,11 @@ from ..banks.types import QUESTION_TYPES, AnswerError
 from ..extensions import db
 from ..roster.models import Officer
 from ..write_turns import write_turn
+from .attempts import network_grace, submit_overdue
 from .errors import ExamError
 from .models import Answer, Attempt, PaperItem
-from .taking import network_grace, submit_attempt
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -88,13 +96,60 @@ class PaperCache:
 PAPERS = PaperCache()
 
 
+# ---------------------------------------------------------------- one save
+
+@dataclass(frozen=True)
+class AnswerSave:
+    """One save request: the caller's credential, the attempt and question, the answer and its seq."""
+
+    attempt_id: int
+    question_id: int
+    answer: object
+    seq: int
+    now: datetime
+    officer_id: int | None = None  # a caller already known
+    token_hash: str | None = None  # the SHA-256 of a bearer token
+    login_session: tuple[str, int] | None = None  # (session id, officer id) from the cookie
+
+    @property
+    def credential(self) -> str:
+        """Which caller check the statements carry: "token", "session" or "officer"."""
+        if self.token_hash is not None:
+            return "token"
+        if self.login_session is not None:
+            return "session"
+        return "officer"
+
+    def parameters(self) -> dict:
+        """The bind parameters every statement of this save shares."""
+        values = {"attempt_id": self.attempt_id, "question_id": self.question_id, "now": self.now}
+        if self.token_hash is not None:
+            values["token_hash"] = self.token_hash
+        elif self.login_session is not None:
+            values["session_id"], values["session_officer_id"] = self.login_session
+        else:
+            values["caller_officer_id"] = self.officer_id
+        return values
+
+
+class Refusal(enum.Enum):
+    """Why a save wrote nothing when the caller did nothing wrong."""
+
+    PAST_DEADLINE = "past the deadline plus the network grace: submit the attempt, refuse the save"
+    STALE_PAPER = "the cached paper disagrees with the database: drop it and try again"
+    SEQ_NOT_NEWER = "an answer with this seq or a later one is stored: nothing to do"
+
+
+NOT_SAVED_MESSAGE = "本次答案未能保存，请重试；之前已保存的答案不会丢失。"
+
+
 # ---------------------------------------------------------------- statements
 
 @dataclass(frozen=True)
 class _Statements:
     caller: sa.Select  # the live caller's officer id, or NULL
     paper: sa.Select  # the attempt, its items and the caller, for the cache
-    lookup: sa.Select  # the attempt, one item and the caller, for explaining a refusal
+    lookup: sa.Select  # the attempt, one item, its stored seq and the caller, for explaining a refusal
     upsert: sa.Insert
 
 
@@ -102,31 +157,36 @@ _STATEMENTS: dict[tuple[str, str], _Statements] = {}
 
 
 def _statements(dialect: str, credential: str) -> _Statements:
-    """Built once per dialect and credential: "token", "session", or "officer" when the
-    caller is already known (``caller_officer_id``)."""
+    """Built once per dialect and credential ("token", "session" or "officer", see AnswerSave)."""
     key = (dialect, credential)
     if key not in _STATEMENTS:
         caller = _caller_select(credential)
         caller_id = caller.scalar_subquery()
+        attempt_id = sa.bindparam("attempt_id", type_=sa.Integer)
+        question_id = sa.bindparam("question_id", type_=sa.Integer)
         paper = (sa.select(Attempt.officer_id, Attempt.deadline, Attempt.paper_seed, Attempt.submitted_at,
                            PaperItem.question_id, PaperItem.type, PaperItem.options, caller_id.label("caller_id"))
                  .outerjoin(PaperItem, PaperItem.attempt_id == Attempt.id)
-                 .where(Attempt.id == sa.bindparam("attempt_id", type_=sa.Integer)))
+                 .where(Attempt.id == attempt_id))
         lookup = (sa.select(Attempt.officer_id, Attempt.deadline, Attempt.paper_seed, Attempt.submitted_at,
-                            PaperItem.type, PaperItem.options, caller_id.label("caller_id"))
+                            PaperItem.type, PaperItem.options, Answer.seq.label("stored_seq"),
+                            caller_id.label("caller_id"))
                   .outerjoin(PaperItem, sa.and_(PaperItem.attempt_id == Attempt.id,
-                                                PaperItem.question_id == sa.bindparam("question_id",
-                                                                                      type_=sa.Integer)))
-                  .where(Attempt.id == sa.bindparam("attempt_id", type_=sa.Integer)))
-        owned = sa.exists().where(Attempt.id == sa.bindparam("attempt_id", type_=sa.Integer),
+                                                PaperItem.question_id == question_id))
+                  .outerjoin(Answer, sa.and_(Answer.attempt_id == Attempt.id, Answer.question_id == question_id))
+                  .where(Attempt.id == attempt_id))
+        # The deadline is checked here as well as before the write: the database's deadline
+        # rules, whatever a process's cached paper says.
+        owned = sa.exists().where(Attempt.id == attempt_id,
                                   Attempt.paper_seed == sa.bindparam("paper_seed", type_=sa.BigInteger),
-                                  Attempt.officer_id == caller_id)
-        values = (sa.select(sa.bindparam("attempt_id", type_=sa.Integer), sa.bindparam("question_id", type_=sa.Integer),
-                            sa.bindparam("answer", type_=sa.JSON), sa.bindparam("seq", type_=sa.BigInteger),
+                                  Attempt.officer_id == caller_id,
+                                  Attempt.deadline >= sa.bindparam("deadline_not_before",
+                                                                   type_=Attempt.__table__.c.deadline.type))
+        values = (sa.select(attempt_id, question_id, sa.bindparam("answer", type_=sa.JSON),
+                            sa.bindparam("seq", type_=sa.BigInteger),
                             sa.bindparam("saved_at", type_=Answer.__table__.c.saved_at.type))
                   .select_from(PaperItem)
-                  .where(PaperItem.attempt_id == sa.bindparam("attempt_id", type_=sa.Integer),
-                         PaperItem.question_id == sa.bindparam("question_id", type_=sa.Integer),
+                  .where(PaperItem.attempt_id == attempt_id, PaperItem.question_id == question_id,
                          PaperItem.earned.is_(None), owned)
                   .with_for_update(read=True, of=PaperItem))  # FOR SHARE; SQLite has one writer anyway
         insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
@@ -153,23 +213,15 @@ def _caller_select(credential: str) -> sa.Select:
     return sa.select(sa.bindparam("caller_officer_id", type_=sa.Integer))
 
 
-def _credential(officer_id, token_hash, login_session) -> tuple[str, dict]:
-    if token_hash is not None:
-        return "token", {"token_hash": token_hash}
-    if login_session is not None:
-        return "session", {"session_id": login_session[0], "session_officer_id": login_session[1]}
-    return "officer", {"caller_officer_id": officer_id}
-
-
 # ---------------------------------------------------------------- the service
 
 def save_caller_id(token_hash: str | None = None, login_session: tuple[str, int] | None = None,
                    now: datetime | None = None) -> int | None:
     """The active officer behind a live bearer token (by its SHA-256) or login session
     (session id, officer id), without loading him; None when it is not live."""
-    credential, params = _credential(None, token_hash, login_session)
-    statements = _statements(db.session.get_bind().dialect.name, credential)
-    return db.session.scalar(statements.caller, {**params, "now": now or timeutil.now()})
+    probe = AnswerSave(0, 0, None, 0, now or timeutil.now(), token_hash=token_hash, login_session=login_session)
+    statements = _statements(db.session.get_bind().dialect.name, probe.credential)
+    return db.session.scalar(statements.caller, probe.parameters())
 
 
 def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answer, seq: int,
@@ -181,53 +233,55 @@ def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answe
     ``token_hash``, or of the login session ``(session id, officer id)`` from the cookie;
     token and session are checked by the save's own statements (401 when not live).
     Refused with 409 once submitted or past the deadline plus the network grace
-    (and the overdue attempt is then submitted).
+    (and the overdue attempt is then submitted). Returns only once the answer, or a
+    later one, is stored: otherwise raises (500, ``not_saved``).
     """
-    now = now or timeutil.now()
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 <= seq < 2**62:
         raise ExamError("seq 应为非负整数。", status=422, code="invalid_seq")
-    credential, params = _credential(officer_id, token_hash, login_session)
-    params.update(attempt_id=attempt_id, question_id=question_id, now=now)
+    save = AnswerSave(attempt_id, question_id, answer, seq, now or timeutil.now(), officer_id, token_hash,
+                      login_session)
+    parameters = save.parameters()
     for _ in range(2):  # a second pass only after dropping a stale cached paper
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            statements = _statements(connection.dialect.name, credential)
-            paper = PAPERS.get(attempt_id) or _load_paper(connection, statements, params)
-            if _write(connection, statements, params, paper, answer, seq):
-                return now
-            refusal = _refusal(connection, statements, params, answer, paper)
-        if refusal == "deadline":
-            submit_attempt(attempt_id, reason="deadline", now=now)
+            statements = _statements(connection.dialect.name, save.credential)
+            paper = PAPERS.get(attempt_id) or _load_paper(connection, statements, parameters)
+            if _write(connection, statements, parameters, paper, save):
+                return save.now
+            refusal = _refusal(connection, statements, parameters, save, paper)
+        if refusal is Refusal.SEQ_NOT_NEWER:
+            return save.now
+        if refusal is Refusal.PAST_DEADLINE:
+            submit_overdue(attempt_id, now=save.now)
             raise ExamError("考试时间已到，答卷已自动提交。", status=409, code="deadline_passed")
-        if refusal != "stale paper":
-            break
-    return now  # nothing to refuse: a stale or repeated seq, which is harmless
+    log.error("answer save wrote nothing twice for a stale paper: attempt %s question %s", attempt_id, question_id)
+    raise ExamError(NOT_SAVED_MESSAGE, status=500, code="not_saved")
 
 
-def _write(connection, statements: _Statements, params: dict, paper: Paper | None, answer, seq: int) -> bool:
+def _write(connection, statements: _Statements, parameters: dict, paper: Paper | None, save: AnswerSave) -> bool:
     """The single-statement save; False when it wrote nothing or was not even tried."""
-    shape = paper.items.get(params["question_id"]) if paper else None
-    if shape is None or params["now"] > paper.deadline + network_grace():
+    shape = paper.items.get(save.question_id) if paper else None
+    if shape is None or save.now > paper.deadline + network_grace():
         return False
     try:
-        stored = _stored_answer(shape, answer)
+        stored = _stored_answer(shape, save.answer)
     except ExamError:
         return False  # _refusal says so, after the caller has been checked
     with write_turn(connection):
         return connection.execute(statements.upsert, {
-            **params, "answer": stored, "seq": seq, "saved_at": params["now"],
-            "paper_seed": paper.paper_seed}).first() is not None
+            **parameters, "answer": stored, "seq": save.seq, "saved_at": save.now, "paper_seed": paper.paper_seed,
+            "deadline_not_before": save.now - network_grace()}).first() is not None
 
 
-def _load_paper(connection, statements: _Statements, params: dict) -> Paper | None:
+def _load_paper(connection, statements: _Statements, parameters: dict) -> Paper | None:
     """The attempt's paper, cached when the caller owns it; None when he does not, it does not
     exist or it is submitted (_refusal then says which)."""
-    rows = connection.execute(statements.paper, params).all()
+    rows = connection.execute(statements.paper, parameters).all()
     first = rows[0] if rows else None
     if first is None or first.caller_id is None or first.caller_id != first.officer_id or first.submitted_at:
         return None
     paper = Paper(first.officer_id, first.deadline, first.paper_seed,
                   {row.question_id: (row.type, _letters(row.options)) for row in rows if row.question_id is not None})
-    PAPERS.put(params["attempt_id"], paper)
+    PAPERS.put(parameters["attempt_id"], paper)
     return paper
 
 
@@ -247,11 +301,13 @@ def _stored_answer(shape: tuple[str, str], answer):
         raise ExamError(str(error), status=422, code="invalid_answer") from error
 
 
-def _refusal(connection, statements: _Statements, params: dict, answer, paper: Paper | None) -> str:
-    """Why a save wrote nothing, read afresh: raises the ExamError a caller should see, or
-    returns "deadline" (to be submitted), "stale paper" or "" (a stale seq: nothing wrong)."""
-    row = connection.execute(statements.lookup, params).first()
-    officer_id = row.caller_id if row is not None else connection.execute(statements.caller, params).scalar()
+def _refusal(connection, statements: _Statements, parameters: dict, save: AnswerSave,
+             paper: Paper | None) -> Refusal:
+    """Why a save wrote nothing, read afresh: raises the ExamError a caller should see, or names
+    the Refusal that is nobody's fault. With no reason found it raises 500 ``not_saved``: a
+    save is never reported as stored when it is not."""
+    row = connection.execute(statements.lookup, parameters).first()
+    officer_id = row.caller_id if row is not None else connection.execute(statements.caller, parameters).scalar()
     if officer_id is None:
         raise ExamError("请先登录或提供有效的令牌。", status=401, code="unauthorized")
     if row is None:
@@ -259,15 +315,19 @@ def _refusal(connection, statements: _Statements, params: dict, answer, paper: P
     if row.officer_id != officer_id:
         raise ExamError("这不是您的答卷。", status=403, code="forbidden")
     if row.submitted_at is not None:
-        PAPERS.discard(params["attempt_id"])
+        PAPERS.discard(save.attempt_id)
         raise ExamError("答卷已提交，不能再修改。", status=409, code="submitted")
-    if params["now"] > row.deadline + network_grace():
-        PAPERS.discard(params["attempt_id"])
-        return "deadline"
+    if save.now > row.deadline + network_grace():
+        PAPERS.discard(save.attempt_id)
+        return Refusal.PAST_DEADLINE
     if row.type is None:
         raise ExamError("这道题不在您的试卷中。", status=404, code="question_not_found")
-    _stored_answer((row.type, _letters(row.options)), answer)  # raises 422
-    if paper is not None and paper.paper_seed != row.paper_seed:
-        PAPERS.discard(params["attempt_id"])
-        return "stale paper"
-    return ""
+    _stored_answer((row.type, _letters(row.options)), save.answer)  # raises 422
+    if paper is not None and (paper.paper_seed, paper.deadline) != (row.paper_seed, row.deadline):
+        PAPERS.discard(save.attempt_id)
+        return Refusal.STALE_PAPER
+    if row.stored_seq is not None and row.stored_seq >= save.seq:
+        return Refusal.SEQ_NOT_NEWER
+    log.error("answer save wrote nothing and found no reason: attempt %s question %s seq %s (stored %s)",
+              save.attempt_id, save.question_id, save.seq, row.stored_seq)
+    raise ExamError(NOT_SAVED_MESSAGE, status=500, code="not_saved")

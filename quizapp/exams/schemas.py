@@ -3,15 +3,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from .models import ALLOCATIONS, MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
+from ..banks.types import QUESTION_TYPES
+from .models import MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
 from .sampling import ALLOCATION_METHODS
-
-TYPES = ("single", "multiple", "judge", "fill")
 
 
 class BlueprintRuleSchema(Schema):
     bank = fields.Raw(required=True, metadata={"description": "bank name or id"})
-    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    type = fields.String(required=True, validate=validate.OneOf(list(QUESTION_TYPES)))
     count = fields.Integer(required=True, validate=validate.Range(1, 500))
     points = fields.Float(required=True, validate=validate.Range(min=0, min_inclusive=False))
     chapter = fields.String(load_default=None, allow_none=True)
@@ -238,5 +237,3 @@ class AttemptResultSchema(Schema):
     total_points = fields.Float()
     questions = fields.List(fields.Nested(ReviewItemSchema))
 
-
-__all__ = [name for name in dir() if name.endswith("Schema")] + ["ALLOCATIONS"]

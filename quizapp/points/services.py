@@ -10,10 +10,12 @@ import sqlalchemy as sa
 
 from .. import timeutil
 from ..audit.services import record
+from ..errors import DomainError
 from ..extensions import db
 from ..periods import local_day
 from ..roster.models import Department, Officer
 from ..site_settings import get_setting
+from ..transactions import transaction
 from ..upsert import insert_ignore
 from .models import PointsEntry
 
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 MAX_ADJUSTMENT = 10000
 
 
-class PointsError(ValueError):
+class PointsError(DomainError):
     """A points correction refused, with a Chinese message."""
 
 
@@ -143,15 +145,11 @@ def adjust_points(actor, officer: Officer, points, note: str) -> PointsEntry:
     moment = timeutil.now()
     entry = PointsEntry(officer_id=officer.id, points=points, reason="manual", reference=f"manual:{uuid.uuid4().hex}",
                         note=note[:300], day=local_day(moment), at=moment, actor_id=getattr(actor, "id", None))
-    try:
+    with transaction():
         db.session.add(entry)
         db.session.flush()
         record(actor, "points.adjust", target=officer,
                summary=f"调整{officer.name}（{officer.badge}）积分{points:+d}：{note}", points=points, note=note)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return entry
 
 

@@ -15,6 +15,7 @@ from ..banks.models import Question, QuestionBank
 from ..banks.types import QUESTION_TYPES, AnswerError, grading_key
 from ..errors import DomainError
 from ..extensions import db
+from ..transactions import transaction
 from ..upsert import insert_ignore
 from .models import PracticeAnswer, PracticeCursor, PracticeState
 from .presenting import PracticeQuestion, for_officer
@@ -275,7 +276,7 @@ def record_answer(officer_id: int, question_id: int, raw_answer, mode: str = "se
     correct = qtype.grade(grading_key(question.type, question.answer, question.any_order), answer, 1.0).correct
     moment = timeutil.now()
     mode = mode if mode in MODES else "sequential"
-    try:
+    with transaction():
         state = _state(officer_id, question)
         apply_wrong_book_rule(state, correct, moment)
         row = PracticeAnswer(officer_id=officer_id, bank_id=question.bank_id, question_id=question.id, mode=mode,
@@ -288,10 +289,6 @@ def record_answer(officer_id: int, question_id: int, raw_answer, mode: str = "se
             award_practice_answer(officer_id, row.id, moment)
         feedback = Feedback(answer_id=row.id, view=view, given=given, correct=correct,
                             in_wrong_book=state.in_wrong_book, favourite=state.favourite)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return feedback
 
 
@@ -322,13 +319,9 @@ def feedback_for(officer_id: int, answer_id: int) -> Feedback:
 def set_favourite(officer_id: int, question_id: int, favourite: bool) -> bool:
     """Add a question to or remove it from the officer's favourites. Commits."""
     question = get_active_question(question_id)
-    try:
+    with transaction():
         state = _state(officer_id, question)
         state.favourite = favourite
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return favourite
 
 

@@ -16,14 +16,14 @@ bp = Blueprint("practice", __name__, url_prefix="/practice")
 
 
 def _or_abort(call, *args, **kwargs):
-    """Run a service call, turning PracticeError into the matching error page."""
+    """Run a service call; a refused answer (422) is flashed, other refusals go to the error handler."""
     try:
         return call(*args, **kwargs)
     except services.PracticeError as error:
-        if error.status == 422:
-            flash(error.message, "error")
-            return None
-        abort(error.status)
+        if error.status != 422:
+            raise
+        flash(error.message, "error")
+        return None
 
 
 def form_answer(question: Question, name: str):
@@ -142,7 +142,7 @@ def start_mock(bank_id: int):
         mock = mock_exams.start_mock(current_user.id, bank_id, count, minutes)
     except services.PracticeError as error:
         if error.status == 404:
-            abort(404)
+            raise
         flash(error.message, "error")
         return redirect(url_for("practice.bank", bank_id=bank_id))
     return redirect(url_for("practice.mock", mock_id=mock.id))

@@ -50,7 +50,7 @@ class ReportSchema(Schema):
 def managed_exam(exam_id: int):
     """The exam if the current user may read its report (404 / 403 otherwise)."""
     from ..exams.models import Exam
-    from ..exams.services import can_manage
+    from ..exams.access import can_manage
 
     exam = db.session.get(Exam, exam_id)
     if exam is None:

@@ -18,7 +18,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 def _exam_or_abort(exam_id: int):
     from ..exams.models import Exam
-    from ..exams.services import can_manage
+    from ..exams.access import can_manage
 
     exam = db.session.get(Exam, exam_id)
     if exam is None:
@@ -29,7 +29,7 @@ def _exam_or_abort(exam_id: int):
 
 
 def _managed_exams():
-    from ..exams.services import exams_for_organiser
+    from ..exams.access import exams_for_organiser
 
     return exams_for_organiser(current_user)
 

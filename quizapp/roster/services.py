@@ -5,15 +5,18 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from .. import signals
 from ..audit.services import record
 from ..auth.passwords import generate_password, hash_password
 from ..auth.services import revoke_everything
+from ..errors import DomainError
 from ..extensions import db
+from ..transactions import transaction
 from .importer import RowError, parse_roster
 from .models import PATH_SEPARATOR, ROLES, Department, Officer, OfficerTag
 
 
-class RosterError(Exception):
+class RosterError(DomainError):
     """A roster change refused, with a Chinese message."""
 
 
@@ -179,7 +182,8 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
     if dry_run:
         return report
 
-    try:
+    with transaction():
+        touched = []  # officers whose exams may change: new, moved or regrouped
         for row in parsed.rows:
             department = ensure_department(row.department_path, known)
             officer = existing.get(row.badge)
@@ -195,7 +199,11 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
                 )
                 officer.tag_rows = [OfficerTag(tag=t) for t in row.tags]
                 db.session.add(officer)
+                touched.append(officer)
                 continue
+            if (officer.department is not department or (officer.political_status or None) != row.political_status
+                    or officer.tags != row.tags):
+                touched.append(officer)
             if officer.role != row.role:
                 record(actor, "officer.role", target=officer,
                        summary=f"{officer.name}（{officer.badge}）角色 {ROLE_LABELS[officer.role]} → {ROLE_LABELS[row.role]}（名单导入）",
@@ -223,10 +231,8 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
             absent=len(report.absent), deactivated=report.deactivated,
             new_departments=report.new_departments,
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        db.session.flush()
+        signals.roster_changed.send([officer.id for officer in touched])
     return report
 
 
@@ -292,8 +298,9 @@ def move_officer(actor, officer: Officer, department: Department) -> None:
     record(actor, "officer.department", target=officer,
            summary=f"{_label(officer)}部门 {officer.department.path} → {department.path}",
            old=officer.department.path, new=department.path)
-    officer.department = department
-    db.session.commit()
+    with transaction():
+        officer.department = department
+        signals.roster_changed.send([officer.id])
 
 
 def set_active(actor, officer: Officer, active: bool) -> None:
@@ -305,9 +312,12 @@ def set_active(actor, officer: Officer, active: bool) -> None:
     officer.active = active
     if not active:
         revoke_everything(officer)
-    record(actor, "officer.reactivate" if active else "officer.deactivate", target=officer,
-           summary=f"{'启用' if active else '停用'}{_label(officer)}")
-    db.session.commit()
+    with transaction():
+        record(actor, "officer.reactivate" if active else "officer.deactivate", target=officer,
+               summary=f"{'启用' if active else '停用'}{_label(officer)}")
+        if active:
+            db.session.flush()
+            signals.roster_changed.send([officer.id])
 
 
 def set_email(actor, officer: Officer, email: str | None) -> None:
@@ -360,6 +370,7 @@ def create_admin(badge: str, name: str, password: str, department_path: str = "�
         officer.name, officer.role, officer.active = name, "admin", True
         officer.password_hash = hash_password(password)
         officer.must_change_password = False
-    record(None, "officer.create_admin", target=officer, summary=f"命令行创建管理员{_label(officer)}")
-    db.session.commit()
+    with transaction():
+        record(None, "officer.create_admin", target=officer, summary=f"命令行创建管理员{_label(officer)}")
+        signals.roster_changed.send([officer.id])
     return officer

@@ -45,8 +45,10 @@ def demo_schedule(context: DemoContext) -> None:
 @demo_step(65)
 def demo_finished_exam(context: DemoContext) -> None:
     """An exam most officers sat (answers of varying accuracy), then closed: figures for the report pages."""
-    from ..exams import services as exams
+    from ..exams.attempts import start_attempt, submit_attempt
+    from ..exams.definitions import close_exam, create_exam
     from ..exams.models import Answer, Candidate, Exam, PaperItem
+    from ..exams.spec import ExamSpec
     from ..roster.models import Officer
 
     if not has_table("exams") or db.session.scalar(sa.select(Exam.id).where(Exam.title == FINISHED_TITLE)):
@@ -57,7 +59,7 @@ def demo_finished_exam(context: DemoContext) -> None:
     if not blueprint:
         return
     now = timeutil.now()
-    exam = exams.create_exam(None, exams.ExamSpec(
+    exam = create_exam(None, ExamSpec(
         title=FINISHED_TITLE, opens_at=now - timedelta(hours=2), closes_at=now + timedelta(days=1),
         blueprint=blueprint, duration_minutes=60, show_results="immediately"), notify_candidates=False)
     officers = db.session.scalars(sa.select(Officer).join(Candidate, Candidate.officer_id == Officer.id)
@@ -67,7 +69,7 @@ def demo_finished_exam(context: DemoContext) -> None:
         if rng.random() < 0.06:  # a few are absent
             continue
         ability = rng.uniform(0.55, 1.0)
-        attempt = exams.start_attempt(officer, exam)
+        attempt = start_attempt(officer, exam)
         items = db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id)).all()
         # Seeding, not sitting: the whole sheet in one insert (the save path commits
         # per answer, which would make the demo take minutes); grading stays real.
@@ -77,8 +79,8 @@ def demo_finished_exam(context: DemoContext) -> None:
             for item in items
         ])
         db.session.commit()
-        exams.submit_attempt(attempt.id)
-    exams.close_exam(None, exam)
+        submit_attempt(attempt.id)
+    close_exam(None, exam)
 
 
 def _answer(item, right: bool, rng):

@@ -65,9 +65,9 @@ def send_exam_notices(now: datetime | None = None) -> int:
 
 def close_overdue_attempts() -> None:
     """Submit every attempt past its deadline (the exams area's sweep)."""
-    from ..exams import services
+    from ..exams.attempts import close_overdue_attempts as submit_overdue_attempts
 
-    services.close_overdue_attempts()
+    submit_overdue_attempts()
 
 
 def study_weekday() -> int:

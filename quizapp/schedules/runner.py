@@ -36,6 +36,7 @@ class Job:
 JOBS: list[Job] = [
     Job("fire-due-schedules", "quizapp.schedules.services:fire_due_schedules", 60),
     Job("close-overdue-attempts", "quizapp.schedules.jobs:close_overdue_attempts", 60),
+    Job("admit-latecomers", "quizapp.exams.candidates:admit_latecomers", 600),
     Job("exam-notices", "quizapp.schedules.jobs:send_exam_notices", 300),
     Job("study-reminders", "quizapp.schedules.jobs:send_study_reminders", 3600),
     Job("flagged-questions", "quizapp.schedules.jobs:notify_flagged_questions", 3600),

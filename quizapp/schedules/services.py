@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import timeutil
 from ..audit.services import record
+from ..errors import DomainError
 from ..extensions import db
 from .lock import LEASE_NAME
 from .models import Schedule, ScheduleFiring, SchedulerLease
@@ -19,7 +20,7 @@ from .rules import CalendarRule, RuleError, due_firing, next_firings, period_fie
 log = logging.getLogger("quizapp.scheduler")
 
 
-class ScheduleError(Exception):
+class ScheduleError(DomainError):
     """A schedule change refused, with a Chinese message."""
 
 
@@ -200,38 +201,25 @@ def _claim_period(schedule_id: int, period: str, fire_time: datetime) -> int | N
     return firing.id
 
 
-TEMPLATE_KEYS = {"title", "mode", "departments", "groups", "paper", "pass_mark", "total_points", "duration_minutes",
-                 "attempts_allowed", "shuffle", "partial_credit", "show_results", "start_delay_seconds", "rules", "draw"}
-
-
 def exam_spec(template: dict, fire_time: datetime, open_days: int):
-    """The exams area's ExamSpec for one period of a template (the POST /api/v1/exams shape)."""
-    from ..exams.services import ExamSpec, RuleSpec
+    """The exams area's ExamSpec for one period of a template: an exam document (the POST
+    /api/v1/exams shape) without its window, plus ``draw`` for a random sample."""
+    from ..exams.errors import ExamError
+    from ..exams.spec import ExamSpec
 
-    unknown = set(template) - TEMPLATE_KEYS
-    if unknown:
-        raise ScheduleError(f"考试模板中有无法识别的字段：{'、'.join(sorted(unknown))}。")
-    paper = template.get("paper") or {}
-    if not isinstance(paper, dict) or not (paper.get("blueprint") or paper.get("questions")):
-        raise ScheduleError("考试模板需要 paper.blueprint（组卷规则）或 paper.questions（固定题目）。")
+    window = sorted({"opens_at", "closes_at"} & set(template))
+    if window:
+        raise ScheduleError(f"考试模板不能含 {'、'.join(window)}：开放时间由日历规则和开放天数决定。")
+    document = {key: value for key, value in template.items() if key != "draw"}
     try:
-        blueprint = tuple(RuleSpec(bank=r["bank"], type=r["type"], count=int(r["count"]), points=float(r["points"]),
-                                   chapter=r.get("chapter")) for r in paper.get("blueprint") or ())
-        options = {key: template[key] for key in ("pass_mark", "total_points", "duration_minutes", "attempts_allowed",
-                                                  "partial_credit", "show_results", "start_delay_seconds", "rules")
-                   if key in template}
-        if "shuffle" in template:
-            options["shuffle_questions"] = options["shuffle_options"] = bool(template["shuffle"])
-        if paper.get("questions"):
-            options["questions"] = tuple(int(q) for q in paper["questions"])
-            options["question_points"] = float(paper.get("points", 1))
-        return ExamSpec(
-            title=str(template["title"]).format(**period_fields(fire_time, timeutil.local_zone().key)),
-            opens_at=fire_time, closes_at=fire_time + timedelta(days=open_days),
-            mode=template.get("mode", "full"), departments=tuple(template.get("departments") or ()),
-            groups=tuple(template.get("groups") or ()), blueprint=blueprint, **options)
-    except (KeyError, TypeError, ValueError) as error:
-        raise ScheduleError(f"考试模板格式有误：{error}") from error
+        title = str(template.get("title", "")).format(**period_fields(fire_time, timeutil.local_zone().key))
+    except (KeyError, IndexError, ValueError):
+        raise ScheduleError("标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。") from None
+    try:
+        return ExamSpec.from_document(document, title=title, opens_at=fire_time,
+                                      closes_at=fire_time + timedelta(days=open_days))
+    except ExamError as error:
+        raise ScheduleError(f"考试模板有误：{error.message}", **error.extra) from error
 
 
 def create_exam_from_template(schedule: Schedule, fire_time: datetime, period: str):
@@ -240,13 +228,14 @@ def create_exam_from_template(schedule: Schedule, fire_time: datetime, period: s
     The exams services notify the candidates (on creation for mode=full, on the draw
     for mode=sample). The exam's schedule_key makes a repeated call return the same exam.
     """
-    from ..exams import services as exams
+    from ..exams.candidates import draw_candidates
+    from ..exams.definitions import create_exam
 
     spec = exam_spec(schedule.template, fire_time, schedule.open_days)
-    exam = exams.create_exam(None, spec, schedule_key=f"schedule:{schedule.id}:{period}", template_id=schedule.id)
+    exam = create_exam(None, spec, schedule_key=f"schedule:{schedule.id}:{period}", template_id=schedule.id)
     if exam.mode == "sample" and not exam.sample_size:
         draw = schedule.template.get("draw") or {}
-        exams.draw_candidates(None, exam, size=draw.get("size"), allocation=draw.get("allocation", "proportional"),
+        draw_candidates(None, exam, size=draw.get("size"), allocation=draw.get("allocation", "proportional"),
                               seed=draw.get("seed"), fixed=draw.get("fixed"), departments=draw.get("departments"))
     return exam
 

@@ -9,10 +9,12 @@ import sqlalchemy as sa
 
 from .. import timeutil
 from ..audit.services import record
+from ..errors import DomainError
 from ..extensions import db
 from ..periods import local_day
 from ..roster.models import PATH_SEPARATOR, Department, Officer
 from ..roster.services import in_scope, scope_departments
+from ..transactions import transaction
 from ..upsert import insert_ignore
 from .models import MaterialRead, StudyMaterial, material_departments
 
@@ -33,12 +35,8 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-class StudyError(Exception):
+class StudyError(DomainError):
     """A study request refused: status and Chinese message."""
-
-    def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 def _no_protocol_relative(tag: str, attribute: str, value: str) -> str | None:
@@ -117,15 +115,11 @@ def save_material(actor, data: MaterialInput, material: StudyMaterial | None = N
     material.published_on = data.published_on
     material.departments = departments
     material.updated_at = timeutil.now()
-    try:
+    with transaction():
         db.session.flush()
         where = "、".join(d.path for d in departments) or "全局"
         record(actor, "study.material_publish" if creating else "study.material_edit", target=material,
                summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}）")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return material
 
 

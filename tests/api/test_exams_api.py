@@ -10,7 +10,8 @@ import time_machine
 
 from quizapp import timeutil
 from quizapp.auth.models import LoginSession
-from quizapp.exams import services
+from quizapp.exams import definitions
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Exam
 from quizapp.extensions import db
 
@@ -24,9 +25,9 @@ def world(app, client):
     organiser = make_organiser()
     officer = make_officer(badge="800001", department="市公安局/治安大队")
     other = make_officer(badge="800002", department="市公安局/治安大队")
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-        services.RuleSpec(bank.id, "single", 3, 2), services.RuleSpec(bank.id, "multiple", 2, 2),
-        services.RuleSpec(bank.id, "judge", 3, 2), services.RuleSpec(bank.id, "fill", 2, 2))))
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        RuleSpec(bank.id, "single", 3, 2), RuleSpec(bank.id, "multiple", 2, 2),
+        RuleSpec(bank.id, "judge", 3, 2), RuleSpec(bank.id, "fill", 2, 2))))
     return {"bank": bank, "exam": exam, "officer": api_token(client, "800001"), "other": api_token(client, "800002"),
             "organiser": api_token(client, "700001"), "officer_id": officer.id, "other_id": other.id}
 
@@ -146,6 +147,11 @@ def test_organiser_creates_reads_patches_and_draws_through_the_api(client, world
     too_many = dict(body, paper={"blueprint": [{"bank": "党章题库", "type": "single", "count": 11, "points": 2}]})
     refused = client.post("/api/v1/exams", json=too_many, headers=world["organiser"])
     assert refused.status_code == 422 and "只有10道单选题" in refused.get_json()["error"]["message"]
+    assert refused.get_json()["error"]["errors"][0]["field"] == "paper.blueprint[0].count"
+    backwards = dict(body, opens_at=closes, closes_at=opens, pass_mark=120)
+    problems = client.post("/api/v1/exams", json=backwards, headers=world["organiser"]).get_json()["error"]
+    assert [e["field"] for e in problems["errors"]] == ["closes_at", "pass_mark"]
+    assert problems["code"] == "invalid" and problems["message"] == "结束时间应晚于开始时间。合格线应在0到总分100之间。"
     drawn = client.post(f"/api/v1/exams/{exam_id}/draw", json={"size": 4, "allocation": "equal", "seed": 2026},
                         headers=world["organiser"])
     assert drawn.status_code == 200, drawn.get_json()
@@ -160,7 +166,7 @@ def test_organiser_creates_reads_patches_and_draws_through_the_api(client, world
     assert client.get("/api/v1/exams/999999", headers=world["organiser"]).status_code == 404
 
 
-def test_board_close_and_makeup(client, world):
+def test_organiser_reads_the_board_reminds_closes_and_makes_up_for_the_absent(client, world):
     exam_id = world["exam"].id
     client.post(f"/api/v1/exams/{exam_id}/attempts", headers=world["officer"])
     board = client.get(f"/api/v1/exams/{exam_id}/board", headers=world["organiser"]).get_json()

@@ -5,7 +5,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
-from quizapp.exams import services
+from quizapp.exams import definitions
+
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Answer
 from quizapp.extensions import db
 from tests.browser.conftest import browser_login
@@ -35,9 +37,9 @@ def test_officer_answers_reloads_midway_without_losing_an_answer_and_sees_the_sc
         bank = make_bank(single=4, multiple=2, judge=2, fill=2)
         organiser = make_organiser()
         make_officer(badge="300002", name="李警官", department="市公安局/治安大队")
-        exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-            services.RuleSpec(bank.id, "single", 2, 1), services.RuleSpec(bank.id, "multiple", 1, 1),
-            services.RuleSpec(bank.id, "judge", 1, 1), services.RuleSpec(bank.id, "fill", 1, 1))))
+        exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+            RuleSpec(bank.id, "single", 2, 1), RuleSpec(bank.id, "multiple", 1, 1),
+            RuleSpec(bank.id, "judge", 1, 1), RuleSpec(bank.id, "fill", 1, 1))))
         exam_id = exam.id
         db.session.remove()
     page = phone_page

@@ -3,7 +3,7 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.banks.models import Question
-from quizapp.exams import services
+from quizapp.exams import definitions
 from quizapp.extensions import db
 from tests.browser.conftest import browser_login
 from tests.exam_factories import exam_spec, make_bank, make_organiser
@@ -18,7 +18,7 @@ def test_organiser_reads_the_report_and_copies_the_summary_on_a_phone(live_app, 
         ids = db.session.scalars(sa.select(Question.id).order_by(Question.id)).all()
         organiser = make_organiser()
         people = [make_officer(department=f"市公安局/{station}") for station in ("一所", "一所", "二所")]
-        exam = services.create_exam(organiser, exam_spec(None, blueprint=(), questions=tuple(ids),
+        exam = definitions.create_exam(organiser, exam_spec(None, blueprint=(), questions=tuple(ids),
                                                          question_points=20))
         for officer, right in zip(people, ({1, 2, 3, 4, 5}, {1, 2, 3, 4}, {1})):
             sit(officer, exam, right)

@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from quizapp.auth.services import issue_token
-from quizapp.exams import services as exam_services
+from quizapp.exams import definitions
 from quizapp.extensions import db, limiter
 from tests.conftest import make_test_app
 from tests.exam_factories import exam_spec, make_bank, make_organiser
@@ -77,7 +77,7 @@ def contract_app(tmp_path_factory):
         for n in range(5):
             make_officer(badge=f"C1000{n}", name=f"民警{n}", department="市公安局/治安大队")
         bank = make_bank()
-        exam_services.create_exam(organiser, exam_spec(bank))
+        definitions.create_exam(organiser, exam_spec(bank))
         app.config["CONTRACT_ADMIN_ID"] = admin.id
         db.session.remove()
     yield app

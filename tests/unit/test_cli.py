@@ -46,6 +46,7 @@ def test_import_roster_with_errors_exits_non_zero_and_writes_nothing(runner, tmp
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Officer)) == 0
 
 
+@pytest.mark.slow
 def test_demo_builds_the_bureau_once(app):
     from quizapp.demo import build_demo
 

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from quizapp import timeutil
 from quizapp.audit.models import AuditEntry
-from quizapp.exams import services
+from quizapp.exams import attempts, definitions, saving
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Attempt, Candidate, Exam
 from quizapp.extensions import db
 
@@ -20,9 +21,9 @@ def _world():
     bank = make_bank(single=10, multiple=4, judge=6, fill=3)
     organiser = make_organiser()
     officer = make_officer(badge="800001", department="市公安局/治安大队")
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-        services.RuleSpec(bank.id, "single", 2, 2), services.RuleSpec(bank.id, "multiple", 1, 2),
-        services.RuleSpec(bank.id, "judge", 1, 2), services.RuleSpec(bank.id, "fill", 1, 2))))
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        RuleSpec(bank.id, "single", 2, 2), RuleSpec(bank.id, "multiple", 1, 2),
+        RuleSpec(bank.id, "judge", 1, 2), RuleSpec(bank.id, "fill", 1, 2))))
     return bank, organiser, officer, exam
 
 
@@ -44,7 +45,7 @@ def test_officer_goes_from_home_to_intro_to_exam_page_to_result(app, client):
     # the paper in the page holds no answer key or explanation
     assert "解析" not in page and "option_map" not in page and "data-key" not in page
     for item in items_of(attempt.id):
-        services.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
+        saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
     resumed = client.get(f"/attempts/{attempt.id}").get_data(as_text=True)
     assert "checked" in resumed
     done = client.post(f"/attempts/{attempt.id}/submit", data={"csrf_token": csrf_token(client, f"/attempts/{attempt.id}")})
@@ -56,7 +57,7 @@ def test_officer_goes_from_home_to_intro_to_exam_page_to_result(app, client):
 def test_someone_elses_attempt_and_organiser_pages_are_forbidden_to_an_officer(app, client):
     bank, organiser, officer, exam = _world()
     other = make_officer(badge="800002", department="市公安局/治安大队")
-    attempt = services.start_attempt(other, exam)
+    attempt = attempts.start_attempt(other, exam)
     login(client, "800001")
     assert client.get(f"/attempts/{attempt.id}").status_code == 403
     assert client.get(f"/attempts/{attempt.id}/result").status_code == 403
@@ -78,8 +79,12 @@ def test_organiser_creates_an_exam_through_the_form_and_a_too_big_blueprint_is_r
             "pass_mark": "60", "attempts_allowed": "1", "shuffle_questions": "y", "show_results": "immediately",
             "start_delay_seconds": "0", "blueprint-0-bank": str(bank.id), "blueprint-0-qtype": "single",
             "blueprint-0-count": "6", "blueprint-0-points": "2"}
-    refused = client.post("/manage/exams/new", data=data)
-    assert refused.status_code == 200 and "只有5道单选题" in refused.get_data(as_text=True)
+    refused = client.post("/manage/exams/new", data=dict(data, **{"blueprint-1-bank": str(bank.id),
+                                                                  "blueprint-1-count": "1", "pass_mark": "120"}))
+    page = refused.get_data(as_text=True)
+    # Every problem at once, each beside its field: the second rule's row and the pass mark.
+    assert refused.status_code == 200 and "第1行：题库“党章题库”只有5道单选题" in page
+    assert '<p class="field-error" id="pass_mark-err">合格线应在0到总分100之间。</p>' in page
     created = client.post("/manage/exams/new", data=dict(data, **{"blueprint-0-count": "5"}))
     assert created.status_code == 302
     exam = db.session.scalar(sa.select(Exam))
@@ -97,7 +102,7 @@ def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidat
         make_officer(department="市公安局/治安大队")
     for n in range(3):
         make_officer(department="市公安局/刑侦大队")
-    exam = services.create_exam(organiser, exam_spec(bank, mode="sample"))
+    exam = definitions.create_exam(organiser, exam_spec(bank, mode="sample"))
     login(client, "700001")
     token = csrf_token(client, f"/manage/exams/{exam.id}/draw")
     preview = client.post(f"/manage/exams/{exam.id}/draw", data={
@@ -121,8 +126,8 @@ def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidat
 
 def test_board_page_reminds_closes_and_offers_a_makeup(app, client):
     bank, organiser, officer, exam = _world()
-    services.start_attempt(officer, exam)
-    services.log_absence(officer, db.session.scalar(sa.select(Attempt.id)), 90, now=timeutil.now() + timedelta(minutes=5))
+    attempts.start_attempt(officer, exam)
+    attempts.log_absence(officer, db.session.scalar(sa.select(Attempt.id)), 90, now=timeutil.now() + timedelta(minutes=5))
     login(client, "700001")
     board = client.get(f"/manage/exams/{exam.id}/board").get_data(as_text=True)
     assert "实时看板" in board and "js/exam_board.js" in board and "市公安局/治安大队" in board
@@ -149,7 +154,7 @@ def test_before_the_window_the_intro_page_counts_down_from_the_servers_time(app,
     organiser = make_organiser()
     make_officer(badge="800003", department="市公安局/治安大队")
     opens = timeutil.now() + timedelta(minutes=10)
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), opens_at=opens,
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), opens_at=opens,
                                                      closes_at=opens + timedelta(hours=2)))
     login(client, "800003")
     page = client.get(f"/exams/{exam.id}").get_data(as_text=True)

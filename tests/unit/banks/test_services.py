@@ -234,19 +234,38 @@ def test_delete_bank_refused_while_something_uses_it(admin):
 
 
 def test_delete_bank_refused_when_an_exam_blueprint_draws_from_it(admin):
-    exams = pytest.importorskip("quizapp.exams.models")
-    if not sa.inspect(db.engine).has_table("exam_blueprint_rules"):
-        pytest.skip("exams tables are not part of this schema yet")
+    from datetime import timedelta
+
     from quizapp import timeutil
+    from quizapp.exams.models import BlueprintRule, Exam
 
     services.import_bank("bank.xlsx", xlsx(GOOD), "法规题库", "regulations", admin)
     bank = services.find_bank("法规题库")
-    exam = exams.Exam(title="考试", opens_at=timeutil.now(), closes_at=timeutil.now())
-    exam.rules_rows = [exams.BlueprintRule(bank_id=bank.id, type="single", count=1, points=1)]
+    exam = Exam(title="考试", opens_at=timeutil.now(), closes_at=timeutil.now() + timedelta(days=1))
+    exam.rules_rows = [BlueprintRule(bank_id=bank.id, type="single", count=1, points=1)]
     db.session.add(exam)
     db.session.commit()
-    with pytest.raises(services.BankError):
+    with pytest.raises(services.BankError) as refused:
         services.delete_bank(admin, bank, "法规题库")
+    assert "组卷规则" in refused.value.message
+    assert question_count("法规题库") == 4
+
+
+def test_delete_bank_refused_when_a_usage_check_fails_in_the_database(admin):
+    services.import_bank("bank.xlsx", xlsx(GOOD), "法规题库", "regulations", admin)
+    bank = services.find_bank("法规题库")
+
+    def broken(checked):
+        db.session.execute(sa.text("SELECT * FROM no_such_table"))
+
+    register_bank_usage(broken)
+    try:
+        with pytest.raises(services.BankError) as refused:
+            services.delete_bank(admin, bank, "法规题库")
+        assert "无法确认是否被使用" in refused.value.message
+    finally:
+        BANK_USAGE_CHECKS.remove(broken)
+    assert question_count("法规题库") == 4
 
 
 def test_bank_summaries_count_by_type_and_chapter(admin):

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from quizapp.auth.services import issue_token, token_digest
-from quizapp.exams import services
+from quizapp.exams import attempts, definitions, saving
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.errors import ExamError
 from quizapp.exams.grading import PaperQuestion, grade_paper
 from quizapp.exams.models import Answer
@@ -45,15 +46,15 @@ def sitting(app):
     bank = make_bank(single=20, judge=10)
     organiser = make_organiser()
     officer = make_officer(department="市公安局/治安大队")
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
-        services.RuleSpec(bank.id, "single", 10, 1), services.RuleSpec(bank.id, "judge", 10, 1))))
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",), blueprint=(
+        RuleSpec(bank.id, "single", 10, 1), RuleSpec(bank.id, "judge", 10, 1))))
     return exam, officer
 
 
 @pytest.mark.parametrize("round_", range(5))
 def test_a_save_racing_a_submit_is_either_counted_or_refused(app, sitting, round_):
     exam, officer = sitting
-    attempt = services.start_attempt(officer, exam)
+    attempt = attempts.start_attempt(officer, exam)
     token_hash = token_digest(issue_token(officer)[0])  # commits: before the items are loaded
     items = items_of(attempt.id)
     officer_id, attempt_id = officer.id, attempt.id
@@ -64,10 +65,10 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(app, sitting, round
             for item in chunk:
                 try:
                     if by_token:  # as the API saves: the token checked by the save's own statement
-                        services.save_answer(None, attempt_id, item.question_id, right_answer(item), 1,
+                        saving.save_answer(None, attempt_id, item.question_id, right_answer(item), 1,
                                              token_hash=token_hash)
                     else:
-                        services.save_answer(officer_id, attempt_id, item.question_id, right_answer(item), 1)
+                        saving.save_answer(officer_id, attempt_id, item.question_id, right_answer(item), 1)
                     accepted.append(item.question_id)
                 except ExamError as error:
                     assert error.status == 409
@@ -75,7 +76,7 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(app, sitting, round
         return save
 
     def submitter():
-        services.submit_attempt(attempt_id)
+        attempts.submit_attempt(attempt_id)
 
     errors = run_threads(app, [saver(items[:10]), saver(items[10:], by_token=True), submitter])
     assert errors == []
@@ -91,7 +92,7 @@ def test_a_save_racing_a_submit_is_either_counted_or_refused(app, sitting, round
 
 def test_two_devices_saving_at_once_never_fail_and_the_larger_seq_wins(app, sitting):
     exam, officer = sitting
-    attempt = services.start_attempt(officer, exam)
+    attempt = attempts.start_attempt(officer, exam)
     items = [i for i in items_of(attempt.id) if i.type == "single"][:5]
     officer_id, attempt_id = officer.id, attempt.id
 
@@ -99,7 +100,7 @@ def test_two_devices_saving_at_once_never_fail_and_the_larger_seq_wins(app, sitt
         def save():
             for seq in seqs:
                 for item in items:
-                    services.save_answer(officer_id, attempt_id, item.question_id, answer_of(item), seq)
+                    saving.save_answer(officer_id, attempt_id, item.question_id, answer_of(item), seq)
         return save
 
     # the phone sends odd seqs with the wrong answer, the tablet even seqs with the right one; 20 is the last
@@ -122,7 +123,7 @@ def test_two_devices_starting_at_once_share_one_attempt(app, sitting):
         from quizapp.exams.models import Exam
         from quizapp.roster.models import Officer
 
-        started.append(services.start_attempt(db.session.get(Officer, officer_id), db.session.get(Exam, exam_id)).id)
+        started.append(attempts.start_attempt(db.session.get(Officer, officer_id), db.session.get(Exam, exam_id)).id)
 
     errors = run_threads(app, [start, start, start])
     assert errors == [] and len(set(started)) == 1

@@ -10,7 +10,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from quizapp.exams import services
+from quizapp.exams import definitions
+
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Answer
 from quizapp.extensions import db
 from quizapp.web import DISK_FULL_MESSAGE, UNAVAILABLE_MESSAGE, database_trouble
@@ -27,8 +29,8 @@ def exam_world(app, fill: bool = False):
     bank = make_bank(single=6, multiple=0, judge=6, fill=3)
     organiser = make_organiser()
     make_officer(badge="880001", department="市公安局/治安大队")
-    rules = {"blueprint": (services.RuleSpec(bank.id, "single", 3, 2), services.RuleSpec(bank.id, "fill", 2, 2))}
-    exam = services.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",),
+    rules = {"blueprint": (RuleSpec(bank.id, "single", 3, 2), RuleSpec(bank.id, "fill", 2, 2))}
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队",),
                                                      **(rules if fill else {})))
     client = app.test_client()
     headers = api_token(client, "880001")

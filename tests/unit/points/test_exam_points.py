@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from quizapp.exams import services
+from quizapp.exams import attempts, definitions, saving
 from quizapp.extensions import db
 from quizapp.points.models import PointsEntry
 from quizapp.points.services import officer_total
@@ -14,12 +14,12 @@ from tests.factories import make_officer
 def test_a_passed_exam_earns_taking_and_passing_points_once(app):
     bank = make_bank(single=10, judge=10)
     officer = make_officer(department="市公安局/治安大队")
-    exam = services.create_exam(make_organiser(), exam_spec(bank, departments=("市公安局/治安大队",)))
-    attempt = services.start_attempt(officer, exam)
+    exam = definitions.create_exam(make_organiser(), exam_spec(bank, departments=("市公安局/治安大队",)))
+    attempt = attempts.start_attempt(officer, exam)
     for item in items_of(attempt.id):
-        services.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
-    services.submit_attempt(attempt.id)
-    services.submit_attempt(attempt.id)  # submitting twice changes nothing
+        saving.save_answer(officer.id, attempt.id, item.question_id, right_answer(item), 1)
+    attempts.submit_attempt(attempt.id)
+    attempts.submit_attempt(attempt.id)  # submitting twice changes nothing
     reasons = sorted(db.session.scalars(sa.select(PointsEntry.reason).where(PointsEntry.officer_id == officer.id)))
     assert reasons == ["exam_passed", "exam_taken"]
     assert officer_total(officer.id) == 10  # default rules: 5 for taking, 5 for passing

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from quizapp.banks.models import Question
-from quizapp.exams import services
+from quizapp.exams import attempts, definitions, saving
+from quizapp.exams.spec import RuleSpec
 from quizapp.extensions import db
 from quizapp.reports.services import exam_report
 from quizapp.reports.xlsx import safe_cell
@@ -17,13 +18,13 @@ from tests.factories import api_token, make_officer
 
 def sit(officer, exam, right_positions):
     """Start, answer the questions at these positions of the fixed order (1-based) right, the rest wrong, submit."""
-    attempt = services.start_attempt(officer, exam)
+    attempt = attempts.start_attempt(officer, exam)
     order = {qid: n for n, qid in enumerate(exam_question_ids(exam), start=1)}
     for item in items_of(attempt.id):
         good = order[item.question_id] in right_positions
-        services.save_answer(officer.id, attempt.id, item.question_id,
+        saving.save_answer(officer.id, attempt.id, item.question_id,
                              right_answer(item) if good else wrong_answer(item), seq=1)
-    return services.submit_attempt(attempt.id)
+    return attempts.submit_attempt(attempt.id)
 
 
 def exam_question_ids(exam):
@@ -38,7 +39,7 @@ def scenario(app):
     organiser = make_organiser()
     people = {name: make_officer(name=name, department=f"市公安局/{station}")
               for name, station in (("A", "一所"), ("B", "一所"), ("C", "一所"), ("D", "二所"), ("E", "二所"))}
-    exam = services.create_exam(organiser, exam_spec(
+    exam = definitions.create_exam(organiser, exam_spec(
         None, blueprint=(), questions=tuple(ids), question_points=20,
         departments=("市公安局/一所", "市公安局/二所")))
     sit(people["A"], exam, {1, 2, 3, 4, 5})
@@ -116,14 +117,14 @@ def test_nobody_sat_and_nobody_invited(app):
     organiser = make_organiser()
     make_officer(department="市公安局/一所")
     make_officer(department="市公安局/一所")
-    absent = services.create_exam(organiser, exam_spec(bank, blueprint=(services.RuleSpec(bank.id, "judge", 5, 20),)))
+    absent = definitions.create_exam(organiser, exam_spec(bank, blueprint=(RuleSpec(bank.id, "judge", 5, 20),)))
     report = exam_report(absent)
     assert (report.figures.candidates, report.figures.participated) == (3, 0)
     assert report.figures.pass_rate is None and report.figures.average is None
     assert report.summary == "全局应参加全员普测民警3名，无人参加。"
     assert report.as_api()["questions"] == [] and report.as_api()["pass_rate"] is None
-    undrawn = services.create_exam(organiser, exam_spec(bank, mode="sample",
-                                                        blueprint=(services.RuleSpec(bank.id, "judge", 5, 20),)))
+    undrawn = definitions.create_exam(organiser, exam_spec(bank, mode="sample",
+                                                        blueprint=(RuleSpec(bank.id, "judge", 5, 20),)))
     empty = exam_report(undrawn)
     assert empty.figures.candidates == 0 and empty.figures.participation_rate is None
     assert empty.departments == [] and sum(b.count for b in empty.distribution) == 0

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 import time_machine
 
-from quizapp.exams import services as exams
+from quizapp.exams import attempts, definitions, saving
 from quizapp.extensions import db
 from quizapp.notifications.models import Notification
 from quizapp.reports import study
@@ -34,7 +34,7 @@ def test_opening_and_closing_soon_notices_go_out_once(app):
     sitter = make_officer(name="交卷人", department="市公安局/一所")
     idle = make_officer(name="未答人", department="市公安局/一所")
     with time_machine.travel(local(2027, 1, 1, 10), tick=False):
-        exam = exams.create_exam(organiser, exam_spec(
+        exam = definitions.create_exam(organiser, exam_spec(
             bank, title="元旦测试", opens_at=local(2027, 1, 4, 9), closes_at=local(2027, 1, 8, 18),
             departments=("市公安局/一所",)))
     assert titles(idle.id) == ["考试通知：元旦测试"]  # the exams area's invitation
@@ -44,10 +44,10 @@ def test_opening_and_closing_soon_notices_go_out_once(app):
     with time_machine.travel(local(2027, 1, 4, 9, 5), tick=False):
         assert jobs.send_exam_notices() == 2
         assert jobs.send_exam_notices() == 0
-        attempt = exams.start_attempt(sitter, exam)
+        attempt = attempts.start_attempt(sitter, exam)
         for item in items_of(attempt.id):
-            exams.save_answer(sitter.id, attempt.id, item.question_id, right_answer(item), seq=1)
-        exams.submit_attempt(attempt.id)
+            saving.save_answer(sitter.id, attempt.id, item.question_id, right_answer(item), seq=1)
+        attempts.submit_attempt(attempt.id)
     with time_machine.travel(local(2027, 1, 7, 17), tick=False):
         assert jobs.send_exam_notices() == 0  # more than a day left
     with time_machine.travel(local(2027, 1, 7, 18, 30), tick=False):

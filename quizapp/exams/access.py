@@ -1,4 +1,4 @@
-"""Shared by the exams use cases: who may manage an exam, department lookup, committing."""
+"""Who may run which exam: organisers' scopes over exams and departments."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -7,7 +7,7 @@ from ..extensions import db
 from ..roster.models import PATH_SEPARATOR, Department
 from ..roster.services import in_scope, scope_departments
 from .errors import ExamError
-from .models import Attempt, Exam, exam_departments
+from .models import Exam, exam_departments
 
 
 def can_manage(user, exam: Exam) -> bool:
@@ -17,6 +17,12 @@ def can_manage(user, exam: Exam) -> bool:
     if scope_departments(user) is None:
         return True
     return bool(exam.departments) and all(in_scope(user, d) for d in exam.departments)
+
+
+def require_manager(actor, exam: Exam) -> None:
+    """Refuse (403) an actor who may not manage the exam; ``None`` is the system (a schedule)."""
+    if actor is not None and not can_manage(actor, exam):
+        raise ExamError("没有权限管理这场考试。", status=403, code="forbidden")
 
 
 def exams_for_organiser(user):
@@ -29,6 +35,16 @@ def exams_for_organiser(user):
                .where(sa.not_(sa.or_(*[d.subtree_clause() for d in scopes]))))
     inside = sa.select(exam_departments.c.exam_id)
     return query.where(Exam.id.in_(inside), Exam.id.not_in(outside))
+
+
+def managed_exam(user, exam_id: int) -> Exam:
+    """The exam by id for someone who manages it: 404 when missing, 403 when outside his scope."""
+    exam = db.session.get(Exam, exam_id)
+    if exam is None:
+        raise ExamError("考试不存在。", status=404, code="not_found")
+    if not can_manage(user, exam):
+        raise ExamError("没有权限管理这场考试。", status=403, code="forbidden")
+    return exam
 
 
 def resolve_departments(actor, paths) -> list[Department]:
@@ -45,21 +61,3 @@ def resolve_departments(actor, paths) -> list[Department]:
     if not departments and actor is not None:
         departments = scope_departments(actor) or []
     return departments
-
-
-def commit_or_raise():
-    """Commit, rolling back (and re-raising) on failure."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
-def require_manager(actor, exam: Exam) -> None:
-    if actor is not None and not can_manage(actor, exam):
-        raise ExamError("没有权限管理这场考试。", status=403, code="forbidden")
-
-
-def has_attempts(exam: Exam) -> bool:
-    return db.session.scalar(sa.select(sa.exists().where(Attempt.exam_id == exam.id)))

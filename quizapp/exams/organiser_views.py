@@ -1,38 +1,32 @@
 """Organiser pages: exams list, create/edit/clone/close, draw, candidates, live board, makeup."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import timeutil
 from ..auth.access import organiser_required
-from ..banks.models import QuestionBank
-from ..extensions import db
-from ..roster.models import Department, Officer, OfficerTag
 from ..roster.services import departments_visible_to
-from . import services
+from . import queries
+from .access import managed_exam
+from .candidates import draw_candidates, plan_draw, replace_candidate
+from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
 from .errors import ExamError
 from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
-from .models import ALLOCATIONS, Absence, Attempt, Candidate, Draw, Exam
+from .models import ALLOCATIONS, Exam
+from .progress import board as exam_board
+from .progress import makeup_officer_ids, remind_not_started
 
 bp = Blueprint("manage_exams", __name__, url_prefix="/manage/exams")
 
 
 def _exam(exam_id: int) -> Exam:
-    exam = db.session.get(Exam, exam_id)
-    if exam is None:
-        abort(404)
-    if not services.can_manage(current_user, exam):
-        abort(403)
-    return exam
+    return managed_exam(current_user, exam_id)
 
 
 def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
     departments = departments_visible_to(current_user)
-    banks = list(db.session.scalars(sa.select(QuestionBank).order_by(QuestionBank.name)))
-    tags = set(db.session.scalars(sa.select(OfficerTag.tag).distinct()))
-    form = ExamForm().setup(banks, departments, tags)
+    form = ExamForm().setup(queries.banks_by_name(), departments, queries.officer_tags())
     if request.method == "GET":
         if exam is not None:
             form.fill_from(exam)
@@ -45,11 +39,7 @@ def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
 @organiser_required
 def index():
     """Every exam the organiser manages."""
-    # The list shows each exam's question count: load the paper rows with it, not per row.
-    query = services.exams_for_organiser(current_user).options(
-        sa.orm.selectinload(Exam.rules_rows), sa.orm.selectinload(Exam.fixed_rows))
-    page = db.paginate(query, per_page=30, error_out=False)
-    return render_template("exams/manage/index.html", page=page)
+    return render_template("exams/manage/index.html", page=queries.managed_exams_page(current_user, per_page=30))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -59,8 +49,9 @@ def create():
     form, paths = _exam_form()
     if form.validate_on_submit():
         try:
-            exam = services.create_exam(current_user, form.to_spec(paths))
+            exam = create_exam(current_user, form.to_spec(paths))
         except ExamError as error:
+            form.show_errors(error.extra.get("errors", ()))
             flash(error.message, "error")
         else:
             flash("考试已创建。" + ("请抽取考生。" if exam.mode == "sample" else ""), "success")
@@ -75,10 +66,10 @@ def edit(exam_id: int):
     exam = _exam(exam_id)
     form, paths = _exam_form(exam)
     if form.validate_on_submit():
-        spec = form.to_spec(paths)
         try:
-            services.update_exam(current_user, exam, {name: getattr(spec, name) for name in services.SPEC_FIELDS})
+            update_exam(current_user, exam, form.to_spec(paths))
         except ExamError as error:
+            form.show_errors(error.extra.get("errors", ()))
             flash(error.message, "error")
         else:
             flash("考试已修改。", "success")
@@ -91,10 +82,9 @@ def edit(exam_id: int):
 def detail(exam_id: int):
     """One exam: its definition, status and actions."""
     exam = _exam(exam_id)
-    draw = db.session.scalar(sa.select(Draw).where(Draw.exam_id == exam.id).order_by(Draw.id.desc()))
-    return render_template("exams/manage/detail.html", exam=exam, board=services.board(exam), draw=draw,
-                           form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
-                           makeup_count=len(services.makeup_officer_ids(exam)) if exam.is_closed else None)
+    return render_template("exams/manage/detail.html", exam=exam, board=exam_board(exam),
+                           draw=queries.latest_draw(exam), form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
+                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None)
 
 
 def _action(exam_id: int, function, success: str, *args):
@@ -114,7 +104,7 @@ def _action(exam_id: int, function, success: str, *args):
 @organiser_required
 def clone(exam_id: int):
     """Copy an exam into a future window, then edit it."""
-    _, copy = _action(exam_id, services.clone_exam, "已复制，请检查时间和设置。")
+    _, copy = _action(exam_id, clone_exam, "已复制，请检查时间和设置。")
     return redirect(url_for(".edit", exam_id=copy.id) if copy else url_for(".detail", exam_id=exam_id))
 
 
@@ -122,7 +112,7 @@ def clone(exam_id: int):
 @organiser_required
 def close(exam_id: int):
     """Close now; open attempts are submitted."""
-    _action(exam_id, services.close_exam, "考试已关闭，{result}份未交答卷已自动提交。")
+    _action(exam_id, close_exam, "考试已关闭，{result}份未交答卷已自动提交。")
     return redirect(url_for(".detail", exam_id=exam_id))
 
 
@@ -130,7 +120,7 @@ def close(exam_id: int):
 @organiser_required
 def remind(exam_id: int):
     """In-app reminder to those who have not started."""
-    _action(exam_id, services.remind_not_started, "已提醒{result}名未参考人员。")
+    _action(exam_id, remind_not_started, "已提醒{result}名未参考人员。")
     return redirect(request.form.get("next") or url_for(".detail", exam_id=exam_id))
 
 
@@ -144,7 +134,7 @@ def makeup(exam_id: int):
         flash("请填写补考时间。", "error")
         return redirect(url_for(".detail", exam_id=exam.id))
     try:
-        created = services.create_makeup(current_user, exam, timeutil.as_utc(form.opens_at.data),
+        created = create_makeup(current_user, exam, timeutil.as_utc(form.opens_at.data),
                                          timeutil.as_utc(form.closes_at.data))
     except ExamError as error:
         flash(error.message, "error")
@@ -163,15 +153,15 @@ def draw(exam_id: int):
     if form.validate_on_submit():
         try:
             if form.confirm.data == "1":
-                made = services.draw_candidates(current_user, exam, form.size.data, form.allocation.data,
+                made = draw_candidates(current_user, exam, form.size.data, form.allocation.data,
                                                 form.seed.data, form.fixed_counts(), None)
                 flash(f"已抽取{made.size}名考生（随机种子{made.seed}），并已通知。", "success")
                 return redirect(url_for(".candidates", exam_id=exam.id))
-            plan = services.plan_draw(exam, form.size.data, form.allocation.data, form.fixed_counts())
+            plan = plan_draw(exam, form.size.data, form.allocation.data, form.fixed_counts())
         except ExamError as error:
             flash(error.message, "error")
     elif request.method == "GET":
-        units = services.plan_draw(exam, 1, "equal") if exam.mode == "sample" else []
+        units = plan_draw(exam, 1, "equal") if exam.mode == "sample" else []
         form.fixed.data = "\n".join(f"{u.path}=" for u in units)
     return render_template("exams/manage/draw.html", exam=exam, form=form, plan=plan)
 
@@ -181,21 +171,8 @@ def draw(exam_id: int):
 def candidates(exam_id: int):
     """Candidates with their progress; replace an absent one; absences per attempt."""
     exam = _exam(exam_id)
-    latest = (sa.select(Attempt.officer_id, sa.func.max(Attempt.id).label("attempt_id"))
-              .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
-    absences = (sa.select(Absence.attempt_id, sa.func.count().label("count"),
-                          sa.func.sum(Absence.seconds).label("seconds"),
-                          sa.func.sum(sa.case((Absence.tolerated.is_(False), 1), else_=0)).label("flagged"))
-                .group_by(Absence.attempt_id).subquery())
-    rows = db.session.execute(
-        sa.select(Candidate, Officer, Department.path, Attempt, absences.c.count, absences.c.seconds, absences.c.flagged)
-        .join(Officer, Officer.id == Candidate.officer_id).join(Department, Department.id == Candidate.department_id)
-        .outerjoin(latest, latest.c.officer_id == Candidate.officer_id)
-        .outerjoin(Attempt, Attempt.id == latest.c.attempt_id)
-        .outerjoin(absences, absences.c.attempt_id == Attempt.id)
-        .where(Candidate.exam_id == exam.id).order_by(Candidate.replaced_at.is_not(None), Department.path, Officer.badge)
-    ).all()
-    return render_template("exams/manage/candidates.html", exam=exam, rows=rows, form=ActionForm())
+    return render_template("exams/manage/candidates.html", exam=exam, rows=queries.candidates_with_progress(exam),
+                           form=ActionForm())
 
 
 @bp.route("/<int:exam_id>/candidates/<int:candidate_id>/replace", methods=["POST"])
@@ -203,13 +180,13 @@ def candidates(exam_id: int):
 def replace(exam_id: int, candidate_id: int):
     """Replace an absent candidate by a random officer of the same department."""
     exam = _exam(exam_id)
-    candidate = db.session.get(Candidate, candidate_id)
-    if candidate is None or candidate.exam_id != exam.id:
+    candidate = queries.candidate_of(exam, candidate_id)
+    if candidate is None:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
-        substitute = services.replace_candidate(current_user, candidate)
+        substitute = replace_candidate(current_user, candidate)
     except ExamError as error:
         flash(error.message, "error")
     else:
@@ -222,12 +199,11 @@ def replace(exam_id: int, candidate_id: int):
 def absences(exam_id: int, attempt_id: int):
     """The absence log of one attempt, for review (nothing is auto-failed)."""
     exam = _exam(exam_id)
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.exam_id != exam.id:
+    attempt = queries.attempt_of(exam, attempt_id)
+    if attempt is None:
         abort(404)
-    entries = list(db.session.scalars(sa.select(Absence).where(Absence.attempt_id == attempt.id)
-                                      .order_by(Absence.left_at)))
-    return render_template("exams/manage/absences.html", exam=exam, attempt=attempt, entries=entries)
+    return render_template("exams/manage/absences.html", exam=exam, attempt=attempt,
+                           entries=queries.absences_of(attempt))
 
 
 @bp.route("/<int:exam_id>/board")
@@ -235,5 +211,5 @@ def absences(exam_id: int, attempt_id: int):
 def board(exam_id: int):
     """The live board; the page refreshes itself from the board API."""
     exam = _exam(exam_id)
-    return render_template("exams/manage/board.html", exam=exam, board=services.board(exam), form=ActionForm(),
+    return render_template("exams/manage/board.html", exam=exam, board=exam_board(exam), form=ActionForm(),
                            now_local=timeutil.format_local(timeutil.now(), "%H:%M:%S"))

@@ -12,11 +12,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 
 from quizapp import create_app
 from quizapp.extensions import db, limiter
+
+# Property tests check what is true, not how fast: on a shared, loaded machine a single
+# example may take far longer than hypothesis's default 200 ms deadline.
+settings.register_profile("quizapp", deadline=None)
+settings.load_profile("quizapp")
 
 BACKENDS = ["sqlite"] + (["postgres"] if os.environ.get("TEST_DATABASE_URL") else [])
 # Argon2id, the production method, with the least memory and passes it allows: fast tests.

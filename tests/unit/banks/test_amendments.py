@@ -12,9 +12,11 @@ from quizapp.audit.models import AuditEntry
 from quizapp.banks import amendments, services
 from quizapp.banks.errors import BankError
 from quizapp.banks.models import Question, QuestionReview
-from quizapp.exams import services as exams
+from quizapp.exams.attempts import start_attempt
+from quizapp.exams.definitions import create_exam
 from quizapp.exams.errors import ExamError
 from quizapp.exams.models import PaperItem
+from quizapp.exams.spec import RuleSpec
 from quizapp.extensions import db
 from quizapp.practice import mock, services as practice
 from tests.exam_factories import exam_spec, make_organiser
@@ -125,16 +127,16 @@ def test_flagged_questions_stay_out_of_new_exam_papers(cited):
     record(articles="第三条")
     in_circulation = {q.id for name, q in questions.items() if name in ("art30", "general", "police")}
     organiser = make_organiser()
-    exam = exams.create_exam(organiser, exam_spec(bank, blueprint=(exams.RuleSpec(bank.id, "judge", 3, 25),)))
+    exam = create_exam(organiser, exam_spec(bank, blueprint=(RuleSpec(bank.id, "judge", 3, 25),)))
     for number in range(3):
         officer = make_officer(badge=f"2000{number:02d}", department="市公安局/政治处")
-        attempt = exams.start_attempt(officer, exam)
+        attempt = start_attempt(officer, exam)
         drawn = set(db.session.scalars(sa.select(PaperItem.question_id).where(PaperItem.attempt_id == attempt.id)))
         assert drawn == in_circulation
     with pytest.raises(ExamError, match="只有3道判断题"):  # a fourth would be a flagged one
-        exams.create_exam(organiser, exam_spec(bank, blueprint=(exams.RuleSpec(bank.id, "judge", 4, 20),)))
+        create_exam(organiser, exam_spec(bank, blueprint=(RuleSpec(bank.id, "judge", 4, 20),)))
     with pytest.raises(ExamError, match="待复核"):
-        exams.create_exam(organiser, exam_spec(None, blueprint=(), questions=(questions["art3"].id,),
+        create_exam(organiser, exam_spec(None, blueprint=(), questions=(questions["art3"].id,),
                                                question_points=10))
 
 
@@ -142,10 +144,10 @@ def test_a_fixed_paper_defined_before_the_amendment_leaves_the_flagged_question_
     _, _, questions = cited
     organiser = make_organiser()
     ids = (questions["art3"].id, questions["art30"].id)
-    exam = exams.create_exam(organiser, exam_spec(None, blueprint=(), questions=ids, question_points=50,
+    exam = create_exam(organiser, exam_spec(None, blueprint=(), questions=ids, question_points=50,
                                                   departments=("市公安局/政治处",)))
     record(articles="第三条")
-    attempt = exams.start_attempt(make_officer(badge="200001", department="市公安局/政治处"), exam)
+    attempt = start_attempt(make_officer(badge="200001", department="市公安局/政治处"), exam)
     items = db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id)).all()
     assert [item.question_id for item in items] == [questions["art30"].id]
     assert items[0].points == 100  # the paper still totals the exam's full marks

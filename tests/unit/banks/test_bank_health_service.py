@@ -13,7 +13,9 @@ from quizapp import timeutil
 from quizapp.banks import services
 from quizapp.banks.cli import EXIT_WARNINGS
 from quizapp.banks.models import Question
-from quizapp.exams import services as exams
+from quizapp.exams.attempts import start_attempt
+from quizapp.exams.definitions import create_exam
+from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Attempt, PaperItem
 from quizapp.extensions import db
 from tests.exam_factories import exam_spec, make_organiser
@@ -30,7 +32,7 @@ def sit_exam(question_ids: dict[str, int], officers: int = 20) -> None:
     `inverted` for the weak half only (so the strong do worse on it: negative discrimination)."""
     organiser = make_organiser()
     ids = tuple(question_ids.values())
-    exam = exams.create_exam(organiser, exam_spec(None, blueprint=(), questions=ids, question_points=10))
+    exam = create_exam(organiser, exam_spec(None, blueprint=(), questions=ids, question_points=10))
     now = timeutil.now()
     for number in range(officers):
         officer = make_officer(badge=f"3100{number:02d}", name=f"民警{number}")

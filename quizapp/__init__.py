@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_settings
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import CookieSessionInterface, csrf, db, init_limiter, login_manager, migrate
 
 # Domain areas in the order their blueprints, nav items and home panels register.
 AREAS = (
@@ -47,7 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    init_limiter(app)
+    app.session_interface = CookieSessionInterface()
     with app.app_context():
         _tune_engine(db.engine)
 

@@ -86,7 +86,7 @@ def _officer_query(start: date, end: date, departments=None):
              .join(Department, Department.id == Officer.department_id)
              .outerjoin(minutes, minutes.c.officer_id == Officer.id)
              .outerjoin(points, points.c.officer_id == Officer.id)
-             .where(Officer.active.is_(True)))
+             .where(Officer.counts_as_officer))
     if departments is not None:
         query = query.where(subtree_condition(departments))
     return query, minutes_col, points_col

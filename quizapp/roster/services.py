@@ -245,6 +245,7 @@ class OfficerFilter:
     role: str | None = None
     active: bool | None = None
     group: str | None = None
+    service_account: bool | None = None
 
 
 def officer_query(criteria: OfficerFilter, viewer=None):
@@ -261,6 +262,8 @@ def officer_query(criteria: OfficerFilter, viewer=None):
         query = query.where(Officer.role == criteria.role)
     if criteria.active is not None:
         query = query.where(Officer.active.is_(criteria.active))
+    if criteria.service_account is not None:
+        query = query.where(Officer.is_service_account.is_(criteria.service_account))
     if criteria.group:
         query = query.where(sa.or_(
             Officer.political_status == criteria.group,

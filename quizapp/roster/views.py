@@ -26,6 +26,7 @@ def _filter_from_args() -> services.OfficerFilter:
         role=request.args.get("role") or None,
         active={"1": True, "0": False}.get(active),
         group=request.args.get("group") or None,
+        service_account={"1": True, "0": False}.get(request.args.get("service")),
     )
 
 

@@ -147,6 +147,9 @@ def test_admin_marks_an_account_as_service_account_on_its_page_and_back(client):
     assert get_officer("310001").is_service_account
     listing = client.get("/admin/officers?q=310001").get_data(as_text=True)
     assert "服务账号</span>" in listing
+    only_service = client.get("/admin/officers?service=1").get_data(as_text=True)
+    assert "310001" in only_service and "100001" not in only_service
+    assert "310001" not in client.get("/admin/officers?service=0").get_data(as_text=True)
 
     response = client.post(f"/admin/officers/{officer.id}/service", data={"csrf_token": token}, follow_redirects=True)
     assert "已取消服务账号" in response.get_data(as_text=True)

@@ -14,7 +14,8 @@ from quizapp.exams import definitions
 from quizapp.exams.models import Candidate
 from quizapp.extensions import db
 from quizapp.points.services import award, department_ranking, leaderboard
-from quizapp.reports.study import officer_rows
+from quizapp.reports.study import officer_rows, year_rows
+from quizapp.study.models import StudyDay
 from quizapp.roster import _admin_home
 from quizapp.roster.models import Officer
 from quizapp.roster.services import import_roster, set_service_account
@@ -122,6 +123,11 @@ def test_service_accounts_are_left_out_of_counts_study_reports_and_leaderboards(
     assert {row.badge for row in officer_rows(date(2026, 10, 1), date(2026, 12, 31))} == {
         f"{320000 + i}" for i in range(99)}
     assert _admin_home(bureau)["officers"] == 99 and _admin_home(bureau)["inactive"] == 0
+    db.session.add_all([StudyDay(officer_id=bureau.id, day=date(2026, 3, 2), seconds=3600),
+                        StudyDay(officer_id=officer.id, day=date(2026, 3, 2), seconds=600)])
+    db.session.commit()
+    march = year_rows(2026)[2]
+    assert (march.studying_officers, march.study_minutes) == (1, 10)
 
 
 def test_service_account_cannot_join_a_live_contest(bureau):

@@ -177,7 +177,8 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
     report.absent = [
         {"badge": o.badge, "name": o.name, "department": o.department.path, "active": o.active}
         for o in sorted(existing.values(), key=lambda o: o.badge)
-        if o.badge not in in_file and o.active and o.id != actor_id
+        # Service accounts are not on the bureau's roster: never "absent" from it, never deactivated by it.
+        if o.badge not in in_file and o.active and o.id != actor_id and not o.is_service_account
     ]
     if dry_run:
         return report

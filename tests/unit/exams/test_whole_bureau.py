@@ -154,3 +154,10 @@ def test_officer_counts_in_python_and_sql_alike():
     db.session.commit()
     assert [o.counts_as_officer for o in (service, inactive, officer)] == [False, False, True]
     assert list(db.session.scalars(sa.select(Officer.badge).where(Officer.counts_as_officer))) == ["S3"]
+
+
+def test_a_roster_import_never_lists_or_deactivates_a_service_account(bureau):
+    report = import_roster("名单.csv", roster(98), None, deactivate_absent=True)
+    assert [row["badge"] for row in report.absent] == ["320098"] and report.deactivated == ["320098"]
+    db.session.expire_all()
+    assert get_officer("A001").active

@@ -25,7 +25,8 @@ from .sampling import ALLOCATION_METHODS, SamplingError, allocate, draw_replacem
 
 
 def eligible_officers(exam: Exam):
-    """Select (officer id, department id, department path) of active officers the exam is for."""
+    """Select (officer id, department id, department path) of the officers the exam is for: those who count
+    as officers (active, not service accounts) in its departments and groups."""
     query = (sa.select(Officer.id, Officer.department_id, Department.path)
              .join(Department, Department.id == Officer.department_id)
              .where(Officer.counts_as_officer))

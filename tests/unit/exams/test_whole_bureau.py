@@ -52,7 +52,7 @@ def bureau(runner):
 
 def test_create_admin_without_a_department_makes_a_service_account(bureau):
     assert bureau.is_service_account and bureau.role == "admin" and not bureau.counts_as_officer
-    assert Officer.query.filter(Officer.counts_as_officer).count() == 99
+    assert db.session.scalar(sa.select(sa.func.count()).where(Officer.counts_as_officer)) == 99
 
 
 def test_create_admin_with_a_department_makes_an_officer(runner):

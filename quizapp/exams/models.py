@@ -11,6 +11,7 @@ Reports aggregate over these tables:
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,6 +28,16 @@ ALLOCATIONS = {"equal": "各部门人数相同", "proportional": "按部门人�
 SUBMIT_REASONS = {"officer": "本人交卷", "deadline": "到时自动交卷", "closed": "考试关闭时交卷"}
 CANDIDATE_SOURCES = {"full": "全员", "drawn": "抽取", "replacement": "替补", "makeup": "补考", "added": "添加"}
 MAX_START_DELAY_SECONDS = 300
+
+
+# Lower case without look-alikes (0/o, 1/l/i): a link read off a printed notice is typed right.
+LINK_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+LINK_CODE_LENGTH = 6
+
+
+def new_link_code() -> str:
+    """A random short-link code (31^6, about 9·10^8 codes: collisions are negligible)."""
+    return "".join(secrets.choice(LINK_ALPHABET) for _ in range(LINK_CODE_LENGTH))
 
 
 class Exam(db.Model):
@@ -65,6 +76,9 @@ class Exam(db.Model):
     # period (unique, so firing twice for one period creates nothing new).
     template_id: Mapped[int | None] = mapped_column(sa.Integer)
     schedule_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    # The code of the exam's short link (/k/<code>) and QR code: fixed at creation, so a
+    # notice printed or a link sent in the work group keeps working after any edit.
+    link_code: Mapped[str] = mapped_column(sa.String(12), unique=True, default=new_link_code)
 
     created_by = relationship("Officer", foreign_keys=[created_by_id])
     departments = relationship("Department", secondary="exam_departments", order_by="Department.path")

@@ -1,11 +1,12 @@
 """Organiser pages: exams list, create/edit/clone/close, draw, candidates, live board, makeup."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import timeutil
 from ..auth.access import organiser_required
+from ..reports.xlsx import content_disposition
 from ..roster.services import departments_visible_to
 from . import queries
 from .access import managed_exam
@@ -13,6 +14,7 @@ from .candidates import draw_candidates, plan_draw, replace_candidate
 from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
 from .errors import ExamError
 from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
+from .links import exam_link, exam_qr_png, exam_qr_svg, qr_file_name
 from .models import ALLOCATIONS, Exam
 from .progress import board as exam_board
 from .progress import makeup_officer_ids, remind_not_started
@@ -84,7 +86,30 @@ def detail(exam_id: int):
     exam = _exam(exam_id)
     return render_template("exams/manage/detail.html", exam=exam, board=exam_board(exam),
                            draw=queries.latest_draw(exam), form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
-                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None)
+                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None,
+                           link=exam_link(exam), qr=exam_qr_svg(exam))
+
+
+@bp.route("/<int:exam_id>/qr.<any(png, svg):kind>")
+@organiser_required
+def qr_download(exam_id: int, kind: str):
+    """下载二维码: the exam's link as a PNG or SVG file with a Chinese name."""
+    exam = _exam(exam_id)
+    if kind == "png":
+        response = Response(exam_qr_png(exam), mimetype="image/png")
+    else:
+        svg = '<?xml version="1.0" encoding="utf-8"?>\n' + str(exam_qr_svg(exam))  # a file, not markup
+        response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = content_disposition(qr_file_name(exam, kind))
+    return response
+
+
+@bp.route("/<int:exam_id>/notice")
+@organiser_required
+def notice(exam_id: int):
+    """The A4 notice to print: title, window, duration, the QR code and the link."""
+    exam = _exam(exam_id)
+    return render_template("exams/manage/notice.html", exam=exam, link=exam_link(exam), qr=exam_qr_svg(exam))
 
 
 def _action(exam_id: int, function, success: str, *args):

@@ -11,6 +11,7 @@ from ..banks.types import QUESTION_TYPES, key_blanks
 from ..extensions import db
 from .models import Attempt, Candidate, Exam, PaperItem
 from .attempts import network_grace, saved_answers
+from .links import exam_link
 
 
 def exam_summary(exam: Exam, attempt: Attempt | None = None) -> dict:
@@ -43,6 +44,7 @@ def exam_detail(exam: Exam) -> dict:
         "shuffle_options": exam.shuffle_options, "partial_credit": exam.partial_credit,
         "show_results": exam.show_results, "start_delay_seconds": exam.start_delay_seconds, "rules": exam.rules,
         "candidates": candidates, "makeup_of": exam.makeup_of_id, "cloned_from": exam.cloned_from_id,
+        "link": exam_link(exam),
     }
 
 

@@ -99,6 +99,7 @@ class ExamDetailSchema(Schema):
     candidates = fields.Integer()
     makeup_of = fields.Integer(allow_none=True)
     cloned_from = fields.Integer(allow_none=True)
+    link = fields.String(metadata={"description": "the exam's short link (absolute), as in its QR code"})
 
 
 class OptionSchema(Schema):

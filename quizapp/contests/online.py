@@ -73,6 +73,12 @@ class OnlineRanking:
         """Everyone within the first ``count`` places (a tie on the boundary is kept whole)."""
         return [p for p in self.individuals if p.rank <= count]
 
+    def officer_rows(self, officer_id: int) -> list[Placed]:
+        """What an officer sees: the first 20 places, and his own row below them if he is further down."""
+        rows = self.top()
+        own = self.place_of(officer_id)
+        return rows + [own] if own is not None and own not in rows else rows
+
     @property
     def participants(self) -> int:
         return len(self.individuals)

@@ -51,8 +51,7 @@ def ranking_document(ranking: OnlineRanking, officer_id: int | None = None) -> d
     """The ranking as JSON; with ``officer_id``, only the first 20 places and his own row."""
     rows = ranking.individuals
     if officer_id is not None:
-        own = ranking.place_of(officer_id)
-        rows = ranking.top() + ([own] if own is not None and own not in ranking.top() else [])
+        rows = ranking.officer_rows(officer_id)
     return {
         "final": ranking.final,
         "individuals": [{"rank": p.rank, "badge": p.result.extra.badge, "name": p.result.extra.name,

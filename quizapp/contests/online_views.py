@@ -44,7 +44,7 @@ def ranking(exam_id: int):
     if not exam.results_visible():
         return render_template("contests/online/ranking.html", exam=exam, hidden=ranking_hidden_message(exam))
     table = online_ranking(exam)
-    return render_template("contests/online/ranking.html", exam=exam, table=table, rows=table.top(),
+    return render_template("contests/online/ranking.html", exam=exam, table=table, rows=table.officer_rows(current_user.id),
                            mine=table.place_of(current_user.id), summary=summary_sentence(table))
 
 

@@ -16,7 +16,7 @@ from .live_setup import LiveContestSpec, RoundSpec, create_live_contest
 from .models import LIVE_TYPES, LiveContest
 
 LIVE_TITLE = "党章知识竞赛"
-ONLINE_TITLE = "党章知识竞答（线上）"
+ONLINE_TITLE = "党章知识竞答"
 # The online contest's paper: 20 single-choice and 10 true/false questions, 100 points.
 ONLINE_PAPER = {"single": (20, 3), "judge": (10, 4)}
 # How many of each department take part (the rest stay away): 优秀组织奖 has a winner.

@@ -10,7 +10,7 @@ from .. import timeutil
 from ..banks.models import Question, QuestionBank
 from ..demo import DemoContext, demo_step, has_table
 from ..extensions import db
-from ..roster.models import Officer
+from ..roster.models import Department, Officer
 from ..exams.spec import SpecError as ExamSpecError
 from .live_setup import LiveContestSpec, RoundSpec, create_live_contest
 from .models import LIVE_TYPES, LiveContest
@@ -74,11 +74,14 @@ def demo_online_contest(context: DemoContext) -> None:
     bank = _largest_choice_bank()
     if bank is None:
         return
+    # The units compete, not the bureau's own leadership at the root.
+    units = tuple(db.session.scalars(sa.select(Department.path).where(Department.parent_id.is_not(None))
+                                     .order_by(Department.path)))
     blueprint = tuple(RuleSpec(bank.id, qtype, count, points) for qtype, (count, points) in ONLINE_PAPER.items())
     now = timeutil.now()
     try:
         exam = create_exam(None, ExamSpec(
-            title=ONLINE_TITLE, ranked=True, attempts_allowed=2, opens_at=now - timedelta(days=3),
+            title=ONLINE_TITLE, ranked=True, attempts_allowed=2, departments=units, opens_at=now - timedelta(days=3),
             closes_at=now + timedelta(days=1), blueprint=blueprint, duration_minutes=20, show_results="immediately",
             rules="竞答按得分排名，得分相同的用时少者在前。可作答两次，取最好成绩。"), notify_candidates=False)
     except ExamSpecError:
@@ -92,7 +95,7 @@ def demo_online_contest(context: DemoContext) -> None:
     for officer, department_id in rows:
         if rng.random() >= turnout[department_id]:
             continue
-        ability = rng.uniform(0.5, 1.0)
+        ability = rng.uniform(0.45, 0.97)
         for _sitting in range(2 if rng.random() < 0.2 else 1):
             attempt = start_attempt(officer, exam)
             items = db.session.scalars(sa.select(PaperItem).where(PaperItem.attempt_id == attempt.id)).all()

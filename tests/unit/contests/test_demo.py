@@ -32,5 +32,5 @@ def test_demo_has_one_finished_online_contest_with_rankings(app):
     exams = db.session.scalars(sa.select(Exam).where(Exam.ranked.is_(True))).all()
     assert [e.title for e in exams] == [ONLINE_TITLE]
     ranking = online_ranking(exams[0])
-    assert ranking.final and ranking.participants > 50 and len(ranking.departments) == 6
+    assert ranking.final and ranking.participants > 50 and len(ranking.departments) == 5
     assert ranking.individuals[0].rank == 1 and ranking.individuals[0].result.score > 0

@@ -31,7 +31,7 @@ def test_demo_adds_a_finished_ranked_contest_once(app):
     assert exam.ranked and exam.status == "closed" and exam.contest_points_at is not None
     ranking = online_ranking(exam)
     assert ranking.final and 15 <= ranking.participants < 31
-    # the three departments and the organiser's 政治处 (the contest is for the whole bureau)
+    # the three departments and the organiser's 政治处 (every unit below the bureau)
     assert len(ranking.departments) == 4 and len({d.participation_rate for d in ranking.departments}) > 1
     assert len({p.result.seconds for p in ranking.individuals}) > 1
     assert db.session.scalar(sa.select(sa.func.max(Attempt.number)).where(Attempt.exam_id == exam.id)) == 2

@@ -127,7 +127,8 @@ def spec_from_exam(exam: Exam) -> ExamSpec:
         pass_mark=exam.pass_mark, total_points=exam.total_points, duration_minutes=exam.duration_minutes,
         attempts_allowed=exam.attempts_allowed, shuffle_questions=exam.shuffle_questions,
         shuffle_options=exam.shuffle_options, partial_credit=exam.partial_credit, show_results=exam.show_results,
-        start_delay_seconds=exam.start_delay_seconds, rules=exam.rules,
+        start_delay_seconds=exam.start_delay_seconds, rules=exam.rules, ranked=exam.ranked,
+        team_top_n=exam.team_top_n,
     )
 
 

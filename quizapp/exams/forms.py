@@ -61,6 +61,7 @@ class ExamForm(FlaskForm):
     shuffle_questions = BooleanField("打乱题目顺序", default=True)
     shuffle_options = BooleanField("打乱选项顺序", default=True)
     partial_credit = BooleanField("多选题少选得一半分", default=False)
+    ranked = BooleanField("竞赛（线上竞答：按成绩、用时排名，单位按平均分排名）", default=False)
     show_results = SelectField("成绩与答案显示", choices=list(SHOW_RESULTS.items()))
     start_delay_seconds = IntegerField(f"随机延迟进入（秒，0–{MAX_START_DELAY_SECONDS}，大规模考试错峰）", default=0,
                                        validators=[InputRequired("请填写此项"), _between(0, MAX_START_DELAY_SECONDS)])
@@ -99,11 +100,13 @@ class ExamForm(FlaskForm):
             "shuffle_questions": self.shuffle_questions.data, "shuffle_options": self.shuffle_options.data,
             "partial_credit": self.partial_credit.data, "show_results": self.show_results.data,
             "start_delay_seconds": self.start_delay_seconds.data, "rules": self.rules.data or "",
+            "ranked": self.ranked.data,
         }
 
-    def to_spec(self, department_paths: dict[int, str]) -> ExamSpec:
-        """The form's values as an ExamSpec (times read as the bureau's local time); SpecError otherwise."""
-        return ExamSpec.from_document(self.to_document(department_paths), check=False)
+    def to_spec(self, department_paths: dict[int, str], base: ExamSpec | None = None) -> ExamSpec:
+        """The form's values as an ExamSpec (times read as the bureau's local time); SpecError otherwise.
+        With ``base`` (editing), what the form has no field for (an API-set team_top_n) is kept."""
+        return ExamSpec.from_document(self.to_document(department_paths), base=base, check=False)
 
     def show_errors(self, errors) -> None:
         """Put a refused definition's field errors ({"field", "message"}) beside the fields they name."""
@@ -126,7 +129,7 @@ class ExamForm(FlaskForm):
         """Pre-fill from an existing exam (editing)."""
         for name in ("title", "mode", "duration_minutes", "total_points", "pass_mark", "attempts_allowed",
                      "shuffle_questions", "shuffle_options", "partial_credit", "show_results", "start_delay_seconds",
-                     "rules"):
+                     "rules", "ranked"):
             getattr(self, name).data = getattr(exam, name)
         self.opens_at.data = _local_naive(exam.opens_at)
         self.closes_at.data = _local_naive(exam.closes_at)

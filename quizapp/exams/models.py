@@ -64,6 +64,13 @@ class Exam(db.Model):
     start_delay_seconds: Mapped[int] = mapped_column(sa.Integer, default=0)
     # Absences shorter than this are tolerated (not flagged); None: the app setting.
     absence_grace_seconds: Mapped[int | None] = mapped_column(sa.Integer)
+    # An online contest (线上竞答): ranked by score, then time used, then submission
+    # (quizapp/contests/online.py). ``team_top_n``: departments also rank by the
+    # average of their best N; None: by the average of all their participants.
+    ranked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    team_top_n: Mapped[int | None] = mapped_column(sa.Integer)
+    # When the contest's points were awarded (once, after it closed); None: not yet.
+    contest_points_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last sample drawn (mode=sample); None until drawn.
     sample_size: Mapped[int | None] = mapped_column(sa.Integer)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id", ondelete="SET NULL"))
@@ -95,6 +102,7 @@ class Exam(db.Model):
         sa.CheckConstraint("closes_at > opens_at", name="window"),
         sa.CheckConstraint("duration_minutes > 0", name="duration"),
         sa.CheckConstraint("attempts_allowed > 0", name="attempts"),
+        sa.CheckConstraint("team_top_n IS NULL OR team_top_n > 0", name="team_top_n"),
     )
 
     @hybrid_property

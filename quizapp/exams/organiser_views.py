@@ -11,7 +11,7 @@ from ..roster.services import departments_visible_to
 from . import queries
 from .access import managed_exam
 from .candidates import draw_candidates, plan_draw, replace_candidate
-from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
+from .definitions import clone_exam, close_exam, create_exam, create_makeup, spec_from_exam, update_exam
 from .errors import ExamError
 from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
 from .links import exam_link, exam_qr_png, exam_qr_svg, qr_file_name
@@ -69,7 +69,7 @@ def edit(exam_id: int):
     form, paths = _exam_form(exam)
     if form.validate_on_submit():
         try:
-            update_exam(current_user, exam, form.to_spec(paths))
+            update_exam(current_user, exam, form.to_spec(paths, base=spec_from_exam(exam)))
         except ExamError as error:
             form.show_errors(error.extra.get("errors", ()))
             flash(error.message, "error")

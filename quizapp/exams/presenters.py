@@ -17,7 +17,7 @@ from .links import exam_link
 def exam_summary(exam: Exam, attempt: Attempt | None = None) -> dict:
     """One row of an officer's exam list."""
     return {
-        "id": exam.id, "title": exam.title, "mode": exam.mode,
+        "id": exam.id, "title": exam.title, "mode": exam.mode, "ranked": exam.ranked,
         "opens_at": timeutil.isoformat(exam.opens_at), "closes_at": timeutil.isoformat(exam.closes_at),
         "duration_minutes": exam.duration_minutes, "status": exam.status,
         "attempt_id": attempt.id if attempt else None,
@@ -43,6 +43,7 @@ def exam_detail(exam: Exam) -> dict:
         "attempts_allowed": exam.attempts_allowed, "shuffle_questions": exam.shuffle_questions,
         "shuffle_options": exam.shuffle_options, "partial_credit": exam.partial_credit,
         "show_results": exam.show_results, "start_delay_seconds": exam.start_delay_seconds, "rules": exam.rules,
+        "ranked": exam.ranked, "team_top_n": exam.team_top_n,
         "candidates": candidates, "makeup_of": exam.makeup_of_id, "cloned_from": exam.cloned_from_id,
         "link": exam_link(exam),
     }

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from ..audit.services import record
 from ..extensions import db
 from .amendments import resolve_pending
+from .chapters import sorted_chapters
 from .errors import QuestionInvalid
 from .formats import ParsedQuestion, build_question
 from .formats.common import InvalidQuestion, make_options
@@ -145,6 +146,6 @@ def question_query(bank: QuestionBank, criteria: QuestionFilter):
 
 
 def bank_chapters(bank: QuestionBank) -> list[str]:
-    """The distinct chapters of a bank, sorted."""
-    return list(db.session.scalars(
-        sa.select(Question.chapter).where(Question.bank_id == bank.id).distinct().order_by(Question.chapter)))
+    """The distinct chapters of a bank, in natural Chinese order."""
+    return sorted_chapters(db.session.scalars(
+        sa.select(Question.chapter).where(Question.bank_id == bank.id).distinct()))

@@ -14,6 +14,7 @@ from .. import timeutil
 from ..audit.services import record, register_actions
 from ..extensions import db
 from ..transactions import transaction
+from .chapters import chapter_sort_key
 from .formats import ParseError, ParsedQuestion, parse_file
 from .formats.common import export_shape, safe
 from .errors import BankError, QuestionInvalid  # noqa: F401  (re-exported)
@@ -335,7 +336,10 @@ def bank_summaries(banks=None) -> list[BankSummary]:
     for bank_id, chapter, count in db.session.execute(
         sa.select(Question.bank_id, Question.chapter, sa.func.count())
         .where(Question.bank_id.in_(summaries), Question.retired.is_(False))
-        .group_by(Question.bank_id, Question.chapter).order_by(Question.bank_id, Question.chapter)
+        .group_by(Question.bank_id, Question.chapter)
     ):
-        summaries[bank_id].chapters.append((chapter or "（未分章节）", count))
+        summaries[bank_id].chapters.append((chapter, count))
+    for summary in summaries.values():
+        summary.chapters = [(chapter or "（未分章节）", count) for chapter, count
+                            in sorted(summary.chapters, key=lambda pair: chapter_sort_key(pair[0]))]
     return list(summaries.values())

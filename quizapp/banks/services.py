@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 import sqlalchemy as sa
 
 from .. import timeutil
-from ..audit.services import record, register_actions
+from ..audit.services import field_changes, record, register_actions
 from ..extensions import db
 from ..transactions import transaction
 from .chapters import chapter_sort_key
@@ -278,6 +278,11 @@ def create_bank(actor, name: str, category: str, description: str = "") -> Quest
     return bank
 
 
+def _bank_fields(bank: QuestionBank) -> dict[str, str]:
+    """A bank's editable fields as the audit log shows them."""
+    return {"名称": bank.name, "分类": CATEGORIES.get(bank.category, bank.category), "说明": bank.description or ""}
+
+
 def update_bank(actor, bank: QuestionBank, name: str, category: str, description: str = "") -> None:
     """Rename or recategorise a bank."""
     name, description = safe(name), safe(description)
@@ -286,8 +291,10 @@ def update_bank(actor, bank: QuestionBank, name: str, category: str, description
     if other is not None and other.id != bank.id:
         raise BankError(f"已有名为“{name}”的题库。")
     old = bank.name
+    before = _bank_fields(bank)
     bank.name, bank.category, bank.description = name, category, description
-    record(actor, "bank.update", target=bank, summary=f"修改题库“{old}”" + (f"，改名为“{name}”" if old != name else ""))
+    record(actor, "bank.update", target=bank, summary=f"修改题库“{old}”" + (f"，改名为“{name}”" if old != name else ""),
+           changes=field_changes(before, _bank_fields(bank)))
     db.session.commit()
 
 

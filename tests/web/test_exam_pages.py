@@ -169,3 +169,27 @@ def test_exam_page_links_the_organiser_to_its_report(app, client):
     page = client.get(f"/manage/exams/{exam.id}").get_data(as_text=True)
     assert f'href="/reports/exams/{exam.id}"' in page
     assert client.get(f"/reports/exams/{exam.id}").status_code == 200
+
+
+def test_an_exam_closed_early_says_when_it_closed_to_organisers_and_officers(app, client, time_machine):
+    bank, organiser, officer, exam = _world()
+    moment = timeutil.now().replace(microsecond=0) + timedelta(hours=1)
+    time_machine.move_to(moment, tick=False)
+    login(client, organiser.badge)
+    path = f"/manage/exams/{exam.id}"
+    assert client.post(f"{path}/close", data={"csrf_token": csrf_token(client, path)}).status_code == 302
+    shown = f"已于{timeutil.format_local(moment)}提前结束"
+
+    for page in (path, "/manage/exams", f"/reports/exams/{exam.id}"):
+        assert shown in client.get(page).get_data(as_text=True), page
+    officer_client = app.test_client()
+    login(officer_client, officer.badge)
+    for page in ("/exams", f"/exams/{exam.id}"):
+        assert shown in officer_client.get(page).get_data(as_text=True), page
+
+
+def test_an_exam_that_ran_its_course_does_not_claim_to_have_closed_early(app, client, time_machine):
+    bank, organiser, officer, exam = _world()
+    time_machine.move_to(exam.closes_at + timedelta(minutes=5), tick=False)
+    login(client, officer.badge)
+    assert "提前结束" not in client.get(f"/exams/{exam.id}").get_data(as_text=True)

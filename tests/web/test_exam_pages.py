@@ -193,3 +193,56 @@ def test_an_exam_that_ran_its_course_does_not_claim_to_have_closed_early(app, cl
     time_machine.move_to(exam.closes_at + timedelta(minutes=5), tick=False)
     login(client, officer.badge)
     assert "提前结束" not in client.get(f"/exams/{exam.id}").get_data(as_text=True)
+
+
+def _board_world():
+    """Two departments: 治安大队 has one answering, one submitted, one not started; 刑侦大队 two not started."""
+    bank = make_bank(single=10, multiple=4, judge=6, fill=3)
+    organiser = make_organiser()
+    people = {name: make_officer(name=name, department=f"市公安局/{unit}")
+              for name, unit in (("甲", "治安大队"), ("乙", "治安大队"), ("丙", "治安大队"),
+                                 ("丁", "刑侦大队"), ("戊", "刑侦大队"))}
+    exam = definitions.create_exam(organiser, exam_spec(bank, departments=("市公安局/治安大队", "市公安局/刑侦大队")))
+    attempts.start_attempt(people["甲"], exam)
+    attempts.submit_attempt(attempts.start_attempt(people["乙"], exam).id)
+    return organiser, people, exam
+
+
+def _names(html: str) -> list[str]:
+    return re.findall(r"<tr><td>\d+</td><td>([^<]+)</td>", html)
+
+
+def test_board_counts_answering_and_submitted_apart_and_each_count_opens_the_names(app, client):
+    organiser, people, exam = _board_world()
+    login(client, organiser.badge)
+    board = client.get(f"/manage/exams/{exam.id}/board").get_data(as_text=True)
+    tiles = dict((label, int(count)) for count, label in re.findall(
+        r'<div class="stat" data-key="\w+">(\d+)</div>(应参考|未开始|答题中|已交卷)', board))
+    assert tiles == {"应参考": 5, "未开始": 3, "答题中": 1, "已交卷": 1}
+
+    people_page = f"/manage/exams/{exam.id}/board/people"
+    assert f'href="{people_page}?state=in_progress"' in board
+    assert _names(client.get(f"{people_page}?state=in_progress").get_data(as_text=True)) == ["甲"]
+    assert _names(client.get(f"{people_page}?state=submitted").get_data(as_text=True)) == ["乙"]
+    everyone = client.get(f"{people_page}?state=not_started").get_data(as_text=True)
+    assert sorted(_names(everyone)) == ["丁", "丙", "戊"] and "共3人" in everyone
+    one_unit = client.get(f"{people_page}?state=not_started&department=市公安局/刑侦大队").get_data(as_text=True)
+    assert sorted(_names(one_unit)) == ["丁", "戊"] and "共2人（市公安局/刑侦大队）" in one_unit
+    # The department's row links to its names.
+    assert "state=not_started&amp;department=%E5%B8%82" in board
+
+
+def test_remind_reaches_only_the_chosen_departments_people_who_have_not_started(app, client):
+    from quizapp.notifications.models import Notification
+
+    organiser, people, exam = _board_world()
+    login(client, organiser.badge)
+    path = f"/manage/exams/{exam.id}/board"
+    board = client.get(path).get_data(as_text=True)
+    assert board.count('aria-label="提醒') == 2  # one button per department
+    response = client.post(f"/manage/exams/{exam.id}/remind", data={
+        "csrf_token": csrf_token(client, path), "department": "市公安局/刑侦大队", "next": path})
+    assert response.status_code == 302 and response.headers["Location"].endswith(path)
+    reminded = set(db.session.scalars(sa.select(Notification.officer_id).where(Notification.kind == "reminder")))
+    assert reminded == {people["丁"].id, people["戊"].id}
+    assert "已提醒市公安局/刑侦大队的2名未参考人员" in client.get(path).get_data(as_text=True)

@@ -9,7 +9,7 @@ from ..auth.access import organiser_required
 from ..roster.services import departments_visible_to
 from . import queries
 from .access import managed_exam
-from .candidates import draw_candidates, plan_draw, replace_candidate
+from .candidates import draw_candidates, draw_departments, plan_draw, replace_candidate
 from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
 from .errors import ExamError
 from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
@@ -158,22 +158,25 @@ def makeup(exam_id: int):
 def draw(exam_id: int):
     """Plan a draw (each department's size and allocation), then confirm it."""
     exam = _exam(exam_id)
-    form = DrawForm()
+    try:
+        units = draw_departments(exam)
+    except ExamError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".detail", exam_id=exam.id))
+    form = DrawForm(units=units)
     plan = None
     if form.validate_on_submit():
         try:
             if form.confirm.data == "1":
                 made = draw_candidates(current_user, exam, form.size.data, form.allocation.data,
-                                                form.seed.data, form.fixed_counts(), None)
+                                       form.seed.data, form.fixed_counts(), None)
                 flash(f"已抽取{made.size}名考生（随机种子{made.seed}），并已通知。", "success")
                 return redirect(url_for(".candidates", exam_id=exam.id))
             plan = plan_draw(exam, form.size.data, form.allocation.data, form.fixed_counts())
         except ExamError as error:
-            flash(error.message, "error")
-    elif request.method == "GET":
-        units = plan_draw(exam, 1, "equal") if exam.mode == "sample" else []
-        form.fixed.data = "\n".join(f"{u.path}=" for u in units)
-    return render_template("exams/manage/draw.html", exam=exam, form=form, plan=plan)
+            form.show_error(error)
+    status = 422 if request.method == "POST" and plan is None else 200
+    return render_template("exams/manage/draw.html", exam=exam, form=form, units=units, plan=plan), status
 
 
 @bp.route("/<int:exam_id>/candidates")

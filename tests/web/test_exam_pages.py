@@ -12,6 +12,7 @@ from quizapp.exams import attempts, definitions, saving
 from quizapp.exams.spec import RuleSpec
 from quizapp.exams.models import Attempt, Candidate, Exam
 from quizapp.extensions import db
+from quizapp.roster.models import Department
 
 from ..exam_factories import exam_spec, items_of, make_bank, make_organiser, right_answer
 from ..factories import csrf_token, login, make_officer
@@ -108,7 +109,7 @@ def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidat
     preview = client.post(f"/manage/exams/{exam.id}/draw", data={
         "csrf_token": token, "size": "4", "allocation": "proportional", "seed": "99", "confirm": ""})
     html = preview.get_data(as_text=True)
-    assert "各部门人数与分配" in html and "市公安局/刑侦大队" in html and "确认抽取" in html
+    assert "预览：抽取" in html and "市公安局/刑侦大队" in html and "确认抽取" in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
     confirmed = client.post(f"/manage/exams/{exam.id}/draw", data={
         "csrf_token": token, "size": "4", "allocation": "proportional", "seed": "99", "confirm": "1"})
@@ -246,3 +247,70 @@ def test_remind_reaches_only_the_chosen_departments_people_who_have_not_started(
     reminded = set(db.session.scalars(sa.select(Notification.officer_id).where(Notification.kind == "reminder")))
     assert reminded == {people["丁"].id, people["戊"].id}
     assert "已提醒市公安局/刑侦大队的2名未参考人员" in client.get(path).get_data(as_text=True)
+
+
+def _draw_world():
+    bank = make_bank()
+    organiser = make_organiser()
+    for _ in range(5):
+        make_officer(department="市公安局/治安大队")
+    for _ in range(3):
+        make_officer(department="市公安局/刑侦大队")
+    exam = definitions.create_exam(organiser, exam_spec(bank, mode="sample"))
+    units = {d.path: d.id for d in db.session.scalars(sa.select(Department))}
+    return organiser, exam, units
+
+
+def _field_error(html: str, input_id: str) -> str | None:
+    match = re.search(rf'<p class="field-error" id="{re.escape(input_id)}-err">([^<]+)</p>', html)
+    return match.group(1) if match else None
+
+
+def test_draw_form_shows_each_departments_headcount_and_takes_a_number_per_department(app, client):
+    organiser, exam, units = _draw_world()
+    login(client, organiser.badge)
+    path = f"/manage/exams/{exam.id}/draw"
+    html = client.get(path).get_data(as_text=True)
+    assert "<textarea" not in html and "=人数" not in html
+    for unit, headcount in (("市公安局/治安大队", 5), ("市公安局/刑侦大队", 3)):
+        row = re.search(rf'<label for="fixed-{units[unit]}">{unit}</label></td><td class="num">(\d+)</td>', html)
+        assert row and int(row.group(1)) == headcount
+        assert re.search(rf'<input type="number" id="fixed-{units[unit]}" name="fixed-{units[unit]}" min="0" '
+                         rf'max="{headcount}"', html)
+
+    fixed = {f"fixed-{units['市公安局/治安大队']}": "2", f"fixed-{units['市公安局/刑侦大队']}": "3"}
+    token = csrf_token(client, path)
+    preview = client.post(path, data={"csrf_token": token, "allocation": "fixed", "seed": "7", "confirm": "", **fixed})
+    assert preview.status_code == 200 and "共抽取5人" in preview.get_data(as_text=True)
+    confirmed = client.post(path, data={"csrf_token": token, "allocation": "fixed", "seed": "7", "confirm": "1",
+                                        **fixed})
+    assert confirmed.status_code == 302
+    drawn = dict(db.session.execute(sa.select(Department.path, sa.func.count(Candidate.id))
+                                    .join(Candidate, Candidate.department_id == Department.id)
+                                    .group_by(Department.path)).all())
+    assert drawn == {"市公安局/治安大队": 2, "市公安局/刑侦大队": 3}
+
+
+def test_draw_form_errors_are_in_chinese_next_to_the_field_at_fault(app, client):
+    organiser, exam, units = _draw_world()
+    login(client, organiser.badge)
+    path = f"/manage/exams/{exam.id}/draw"
+    token = csrf_token(client, path)
+    small = f"fixed-{units['市公安局/刑侦大队']}"
+
+    too_many = client.post(path, data={"csrf_token": token, "allocation": "fixed", small: "4", "confirm": ""})
+    assert too_many.status_code == 422
+    assert _field_error(too_many.get_data(as_text=True), small) == "该部门只有3名在岗民警。"
+    not_a_number = client.post(path, data={"csrf_token": token, "allocation": "fixed", small: "-1", "confirm": ""})
+    assert _field_error(not_a_number.get_data(as_text=True), small) == "请填写0或正整数。"
+    mismatch = client.post(path, data={"csrf_token": token, "allocation": "fixed", "size": "5", small: "2",
+                                       "confirm": ""}).get_data(as_text=True)
+    assert _field_error(mismatch, "size") == "各部门指定人数之和为2，与抽取总人数5不一致。"
+    no_size = client.post(path, data={"csrf_token": token, "allocation": "proportional", "confirm": ""})
+    assert no_size.status_code == 422 and _field_error(no_size.get_data(as_text=True), "size") == "请填写抽取总人数。"
+    counts_but_proportional = client.post(path, data={"csrf_token": token, "allocation": "proportional", "size": "3",
+                                                      small: "2", "confirm": ""}).get_data(as_text=True)
+    assert "请将分配方式选为“指定各部门人数”" in _field_error(counts_but_proportional, "allocation")
+    too_big = client.post(path, data={"csrf_token": token, "allocation": "equal", "size": "99", "confirm": ""})
+    assert _field_error(too_big.get_data(as_text=True), "size") .endswith("名在岗民警，不能抽取99人。")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0

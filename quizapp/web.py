@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
 from . import timeutil
+from .scores import format_score
 
 bp = Blueprint("web", __name__)
 
@@ -182,6 +183,7 @@ def init_app(app: Flask) -> None:
     register_home_panel("_home_account.html", ("officer", "organiser", "admin"), order=99)
     app.after_request(set_security_headers)
     app.jinja_env.filters["localtime"] = timeutil.format_local
+    app.jinja_env.filters["score"] = format_score
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
 
     @app.context_processor

@@ -179,6 +179,13 @@ def _draw_units(exam: Exam, unit_paths=None) -> list[DrawUnit]:
     return sorted((u for u in by_unit.values() if u.population or unit_paths), key=lambda u: u.path)
 
 
+def draw_departments(exam: Exam) -> list[DrawUnit]:
+    """The departments a sample exam's draw is spread over, each with its active officers."""
+    if exam.mode != "sample":
+        raise ExamError("只有随机抽测需要抽取考生。", status=409, code="not_sample")
+    return _draw_units(exam)
+
+
 def plan_draw(exam: Exam, size: int | None, allocation: str, fixed: dict | None = None,
               departments=None) -> list[DrawUnit]:
     """Each department's population and allocation for a draw (nothing written)."""
@@ -194,7 +201,8 @@ def plan_draw(exam: Exam, size: int | None, allocation: str, fixed: dict | None 
         counts = allocate({u.path: u.population for u in units}, size, allocation,
                           {str(k): v for k, v in (fixed or {}).items()})
     except SamplingError as error:
-        raise ExamError(str(error)) from error
+        where = {"field": error.field, "department": error.department}
+        raise ExamError(str(error), **{k: v for k, v in where.items() if v is not None}) from error
     for path, count in counts.items():
         by_path[path].allocated = count
     return units

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from .. import signals, timeutil
-from ..audit.services import record, register_actions
+from ..audit.services import field_changes, record, register_actions
 from ..banks.amendments import held_for_review
 from ..banks.models import Question, QuestionBank
 from ..banks.types import TYPE_LABELS
@@ -23,7 +23,7 @@ from .access import require_manager, resolve_departments
 from .attempts import submit_open_attempts
 from .candidates import notify_invited, sync_full_candidates
 from .errors import ExamError
-from .models import BlueprintRule, Candidate, Exam, ExamGroup, ExamQuestion
+from .models import MODES, SHOW_RESULTS, BlueprintRule, Candidate, Exam, ExamGroup, ExamQuestion
 from .progress import makeup_officer_ids
 from .queries import has_attempts
 from .spec import ExamSpec, FieldError, RuleSpec, SpecError
@@ -164,18 +164,52 @@ def create_exam(actor, spec: ExamSpec, *, schedule_key: str | None = None, templ
     return exam
 
 
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def shown_spec(spec: ExamSpec) -> dict[str, str]:
+    """An exam's definition as the audit log shows it: Chinese field names, values as people read them."""
+    # A rule names its bank by id (stored exams) or by name (documents, templates).
+    bank_ids = {rule.bank for rule in spec.blueprint if isinstance(rule.bank, int)}
+    banks = {bank_id: name for bank_id, name in db.session.execute(
+        sa.select(QuestionBank.id, QuestionBank.name).where(QuestionBank.id.in_(bank_ids)))} if bank_ids else {}
+    blueprint = "；".join(
+        f"{banks.get(r.bank, '（已删除的题库）') if isinstance(r.bank, int) else r.bank}{'·' + r.chapter if r.chapter else ''}"
+        f"{TYPE_LABELS.get(r.type, r.type)}{r.count}题×{r.points:g}分" for r in spec.blueprint)
+    return {
+        "考试名称": spec.title,
+        "开始时间": timeutil.format_local(spec.opens_at),
+        "结束时间": timeutil.format_local(spec.closes_at),
+        "考试方式": MODES.get(spec.mode, spec.mode),
+        "参考部门": "、".join(spec.departments) or "全局",
+        "参考群体": "、".join(spec.groups),
+        "组卷规则": blueprint,
+        "固定试题": f"{len(spec.questions)}题，每题{spec.question_points:g}分" if spec.questions else "",
+        "合格线": f"{spec.pass_mark:g}",
+        "满分": f"{spec.total_points:g}",
+        "考试时长（分钟）": str(spec.duration_minutes),
+        "允许作答次数": str(spec.attempts_allowed),
+        "题目乱序": _yes_no(spec.shuffle_questions),
+        "选项乱序": _yes_no(spec.shuffle_options),
+        "多选题少选得部分分": _yes_no(spec.partial_credit),
+        "成绩显示": SHOW_RESULTS.get(spec.show_results, spec.show_results),
+        "随机延迟进入（秒）": str(spec.start_delay_seconds),
+        "考试须知": spec.rules,
+    }
+
+
 def update_exam(actor, exam: Exam, spec: ExamSpec) -> Exam:
     """Give an exam a new definition before it opens. Commits; audited (with the fields that changed)."""
     require_manager(actor, exam)
     if exam.status != "upcoming" or has_attempts(exam):
         raise ExamError("考试已开始或已结束，不能再修改。", status=409, code="exam_started")
-    before = spec_from_exam(exam)
-    changed = sorted(f.name for f in fields(ExamSpec) if getattr(spec, f.name) != getattr(before, f.name))
+    changes = field_changes(shown_spec(spec_from_exam(exam)), shown_spec(spec))
     with transaction():
         _apply(actor, exam, spec)
         if exam.mode == "full" and exam.makeup_of_id is None:
             sync_full_candidates(exam)
-        record(actor, "exam.update", target=exam, summary=f"修改考试“{exam.title}”", fields=changed)
+        record(actor, "exam.update", target=exam, summary=f"修改考试“{exam.title}”", changes=changes)
     return exam
 
 

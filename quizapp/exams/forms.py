@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, FloatField, Form, FormField, HiddenField,
                      IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
@@ -159,19 +160,70 @@ class DrawForm(FlaskForm):
     size = IntegerField("抽取总人数", validators=[Optional(), _between(1, 100000)])
     allocation = SelectField("分配方式", choices=list(ALLOCATIONS.items()), default="proportional")
     seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), _between(0, 2**62)])
-    fixed = TextAreaField("指定各部门人数（每行：部门路径=人数，分配方式为“指定”时使用）", validators=[Optional()])
     confirm = HiddenField()
 
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One number input per department ("fixed-<department id>"), read from the posted form.
+        self.units = list(units)
+        self.fixed_values: dict[int, str] = {}
+        self.fixed_errors: dict[int, str] = {}
+        self.fixed_error: str | None = None
+
+    @staticmethod
+    def fixed_name(unit) -> str:
+        return f"fixed-{unit.department_id}"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        counts = self._read_fixed()
+        if self.allocation.data == "fixed":
+            if not self.fixed_errors and not any(counts.values()):
+                self.fixed_error = "请至少为一个部门填写抽取人数。"
+        elif any(counts.values()):
+            self.allocation.errors = [*self.allocation.errors,
+                                      "已填写各部门人数：请将分配方式选为“指定各部门人数”，或清空各部门人数。"]
+        if self.allocation.data != "fixed" and self.size.data is None and not self.size.errors:
+            self.size.errors = [*self.size.errors, "请填写抽取总人数。"]
+        return valid and not self.fixed_errors and not self.fixed_error and not self.size.errors \
+            and not self.allocation.errors
+
+    def _read_fixed(self) -> dict[str, int]:
+        counts = {}
+        for unit in self.units:
+            text = request.form.get(self.fixed_name(unit), "").strip()
+            self.fixed_values[unit.department_id] = text
+            if not text:
+                continue
+            if not text.isdigit():
+                self.fixed_errors[unit.department_id] = "请填写0或正整数。"
+            elif int(text) > unit.population:
+                self.fixed_errors[unit.department_id] = f"该部门只有{unit.population}名在岗民警。"
+            else:
+                counts[unit.path] = int(text)
+        return counts
+
     def fixed_counts(self) -> dict[str, int] | None:
+        """Department path → count, when the allocation is fixed."""
         if self.allocation.data != "fixed":
             return None
-        counts = {}
-        for line in (self.fixed.data or "").splitlines():
-            if "=" in line:
-                path, _, count = line.rpartition("=")
-                if count.strip().isdigit():
-                    counts[path.strip()] = int(count.strip())
-        return counts
+        return {u.path: int(self.fixed_values[u.department_id])
+                for u in self.units if self.fixed_values.get(u.department_id, "").isdigit()}
+
+    def show_error(self, error) -> None:
+        """Put a refused plan's message next to the field it concerns (size, allocation or a department)."""
+        field, department = error.extra.get("field"), error.extra.get("department")
+        if field == "fixed" and department is not None:
+            unit = next((u for u in self.units if u.path == department), None)
+            if unit is not None:
+                self.fixed_errors[unit.department_id] = error.message
+                return
+        if field == "fixed":
+            self.fixed_error = error.message
+        elif field == "allocation":
+            self.allocation.errors = [*self.allocation.errors, error.message]
+        else:
+            self.size.errors = [*self.size.errors, error.message]
 
 
 class MakeupForm(FlaskForm):

@@ -144,6 +144,11 @@ class Exam(db.Model):
         )
 
     @property
+    def closed_early(self) -> bool:
+        """Closed by an organiser before the end of its window (closed_at says when)."""
+        return self.closed_at is not None and self.closed_at < self.closes_at
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 

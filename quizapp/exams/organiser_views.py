@@ -10,13 +10,15 @@ from ..reports.xlsx import content_disposition
 from ..roster.services import departments_visible_to
 from . import queries
 from .access import managed_exam
-from .candidates import draw_candidates, plan_draw, replace_candidate
+from .candidates import draw_candidates, draw_departments, plan_draw, replace_candidate
 from .definitions import clone_exam, close_exam, create_exam, create_makeup, spec_from_exam, update_exam
 from .errors import ExamError
 from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
 from .links import exam_link, exam_qr_png, exam_qr_svg, qr_file_name
 from .models import ALLOCATIONS, Exam
 from .progress import board as exam_board
+from .progress import STATES as BOARD_STATES
+from .progress import board_people as people_in_state
 from .progress import makeup_officer_ids, remind_not_started
 
 bp = Blueprint("manage_exams", __name__, url_prefix="/manage/exams")
@@ -144,9 +146,17 @@ def close(exam_id: int):
 @bp.route("/<int:exam_id>/remind", methods=["POST"])
 @organiser_required
 def remind(exam_id: int):
-    """In-app reminder to those who have not started."""
-    _action(exam_id, remind_not_started, "已提醒{result}名未参考人员。")
-    return redirect(request.form.get("next") or url_for(".detail", exam_id=exam_id))
+    """In-app reminder to those who have not started: all of them, or one department's."""
+    department = request.form.get("department") or None
+    who = f"{department}的" if department else ""
+    _action(exam_id, remind_not_started, f"已提醒{who}{{result}}名未参考人员。", department)
+    return redirect(_local_next() or url_for(".detail", exam_id=exam_id))
+
+
+def _local_next() -> str | None:
+    """The form's ``next``, only when it is a path on this site (never another host)."""
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else None
 
 
 @bp.route("/<int:exam_id>/makeup", methods=["POST"])
@@ -173,22 +183,25 @@ def makeup(exam_id: int):
 def draw(exam_id: int):
     """Plan a draw (each department's size and allocation), then confirm it."""
     exam = _exam(exam_id)
-    form = DrawForm()
+    try:
+        units = draw_departments(exam)
+    except ExamError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".detail", exam_id=exam.id))
+    form = DrawForm(units=units)
     plan = None
     if form.validate_on_submit():
         try:
             if form.confirm.data == "1":
                 made = draw_candidates(current_user, exam, form.size.data, form.allocation.data,
-                                                form.seed.data, form.fixed_counts(), None)
+                                       form.seed.data, form.fixed_counts(), None)
                 flash(f"已抽取{made.size}名考生（随机种子{made.seed}），并已通知。", "success")
                 return redirect(url_for(".candidates", exam_id=exam.id))
             plan = plan_draw(exam, form.size.data, form.allocation.data, form.fixed_counts())
         except ExamError as error:
-            flash(error.message, "error")
-    elif request.method == "GET":
-        units = plan_draw(exam, 1, "equal") if exam.mode == "sample" else []
-        form.fixed.data = "\n".join(f"{u.path}=" for u in units)
-    return render_template("exams/manage/draw.html", exam=exam, form=form, plan=plan)
+            form.show_error(error)
+    status = 422 if request.method == "POST" and plan is None else 200
+    return render_template("exams/manage/draw.html", exam=exam, form=form, units=units, plan=plan), status
 
 
 @bp.route("/<int:exam_id>/candidates")
@@ -237,4 +250,21 @@ def board(exam_id: int):
     """The live board; the page refreshes itself from the board API."""
     exam = _exam(exam_id)
     return render_template("exams/manage/board.html", exam=exam, board=exam_board(exam), form=ActionForm(),
-                           now_local=timeutil.format_local(timeutil.now(), "%H:%M:%S"))
+                           states=BOARD_STATES, now_local=timeutil.format_local(timeutil.now(), "%H:%M:%S"))
+
+
+@bp.route("/<int:exam_id>/board/people")
+@organiser_required
+def board_people(exam_id: int):
+    """The names behind one count of the board, filterable by department."""
+    exam = _exam(exam_id)
+    state = request.args.get("state", "not_started")
+    if state not in BOARD_STATES:
+        abort(404)
+    departments = [d["department"] for d in exam_board(exam)["departments"]]
+    department = request.args.get("department") or None
+    if department not in departments:
+        department = None
+    return render_template("exams/manage/board_people.html", exam=exam, state=state, states=BOARD_STATES,
+                           departments=departments, department=department,
+                           people=people_in_state(exam, state, department), form=ActionForm())

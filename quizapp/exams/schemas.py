@@ -194,14 +194,16 @@ class DrawResultSchema(Schema):
 class BoardRowSchema(Schema):
     department = fields.String()
     invited = fields.Integer()
-    started = fields.Integer()
+    started = fields.Integer(metadata={"description": "in_progress + submitted"})
+    in_progress = fields.Integer(metadata={"description": "started, no attempt submitted yet or a retake open"})
     submitted = fields.Integer()
     not_started = fields.Integer()
 
 
 class BoardSchema(Schema):
     invited = fields.Integer()
-    started = fields.Integer()
+    started = fields.Integer(metadata={"description": "in_progress + submitted"})
+    in_progress = fields.Integer(metadata={"description": "started, no attempt submitted yet or a retake open"})
     submitted = fields.Integer()
     not_started = fields.Integer()
     departments = fields.List(fields.Nested(BoardRowSchema))

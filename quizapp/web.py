@@ -102,7 +102,8 @@ def current_tab(endpoint: str | None) -> str | None:
 def me_links(user) -> tuple[list[NavItem], list[NavItem]]:
     """The menu links 我的 gathers: the user's own, then the management pages of the role."""
     items = [item for item in nav_for(user) if item.endpoint not in TAB_ENDPOINTS]
-    own = [item for item in items if item.endpoint in PERSONAL_ENDPOINTS]
+    own = sorted((item for item in items if item.endpoint in PERSONAL_ENDPOINTS),
+                 key=lambda item: PERSONAL_ENDPOINTS.index(item.endpoint))
     manage = [item for item in items if item.endpoint not in PERSONAL_ENDPOINTS]
     return own, manage
 

@@ -86,7 +86,7 @@ def test_phone_has_the_tab_bar_and_nothing_overflows(live_app, live_server, phon
         page.goto(f"{live_server}{path}")
         expect(tabbar).to_be_visible()
         expect(page.get_by_role("navigation", name="主导航")).to_be_hidden()
-        expect(tabbar.locator("a[aria-current=page]")).to_have_text(tab)
+        expect(tabbar.locator("a[aria-current=page] .tab-label")).to_have_text(tab)
         assert_fits(page)
         # the end of the page scrolls clear of the fixed tab bar
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
@@ -94,7 +94,7 @@ def test_phone_has_the_tab_bar_and_nothing_overflows(live_app, live_server, phon
         assert last["y"] + last["height"] <= tabbar.bounding_box()["y"] + 1
         shot(page, name)
     # the unread messages show on 我的, and 我的 holds messages, points, password and 退出
-    expect(tabbar.get_by_role("link", name="我的")).to_contain_text("1")
+    expect(tabbar.get_by_role("link", name="我的").locator(".tab-badge")).to_have_text("3")  # 2 new exams, 1 reminder
     page.goto(f"{live_server}/me")
     for text in ("消息", "积分", "修改密码"):
         expect(page.locator("main").get_by_role("link", name=text)).to_be_visible()
@@ -105,7 +105,7 @@ def test_phone_has_the_tab_bar_and_nothing_overflows(live_app, live_server, phon
 
 
 def test_desktop_shows_the_top_menu_and_no_tab_bar(live_app, live_server, browser):
-    world(live_app)
+    ids = world(live_app)
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
     page = context.new_page()
     try:
@@ -119,6 +119,16 @@ def test_desktop_shows_the_top_menu_and_no_tab_bar(live_app, live_server, browse
             expect(page.locator("header.site").get_by_role("button", name="退出")).to_be_visible()
             assert_fits(page)
             shot(page, name)
+        page.goto(f"{live_server}/attempts/{ids['result']}/result")
+        expect(page.locator(".result-facts")).to_be_visible()
+        shot(page, "result")
+        # the exam page is focused on a desktop too: no menu, no 退出
+        page.goto(f"{live_server}/exams/{ids['running']}")
+        page.get_by_role("button", name="开始考试").click()
+        expect(page.get_by_role("navigation", name="主导航")).to_have_count(0)
+        expect(page.get_by_role("button", name="退出")).to_have_count(0)
+        expect(page.get_by_role("button", name="交卷")).to_be_visible()
+        shot(page, "exam")
     finally:
         context.close()
 
@@ -136,6 +146,7 @@ def test_only_wrong_answers_hides_the_right_ones(live_app, live_server, phone_pa
     expect(page.locator("details.review:visible")).to_have_count(2)
     expect(page.locator("details.review.ok:visible")).to_have_count(0)
     expect(page.locator("details.review.bad").first).to_have_attribute("open", "")
+    shot(page, "result-only-wrong")
     page.get_by_label("只看错题（2）").uncheck()
     expect(page.locator("details.review:visible")).to_have_count(5)
     # a question opens with a tap on its line

@@ -96,6 +96,9 @@ def current_tab(endpoint: str | None) -> str | None:
     for tab in TABS:
         if endpoint in tab.covers or blueprint in tab.covers:
             return tab.label
+    # The pages reached through 我的 (points, contests, the management areas) stay under it.
+    if any(item.endpoint.split(".", 1)[0] == blueprint for item in NAV_ITEMS):
+        return "我的"
     return None
 
 

@@ -193,3 +193,20 @@ def test_the_exam_page_is_focused_and_asks_before_it_is_left(live_app, live_serv
     page.get_by_role("link", name="离开").click()
     page.get_by_role("button", name="确认离开").click()
     expect(page).to_have_url(f"{live_server}/exams")
+
+
+def test_an_organiser_on_a_phone_reaches_the_management_pages_through_me(live_app, live_server, phone_page):
+    world(live_app)
+    page = phone_page
+    page.set_viewport_size({"width": 360, "height": 780})
+    browser_login(page, live_server, "700001", DEFAULT_PASSWORD)
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="我的").click()
+    manage = page.get_by_role("list", name="管理")
+    for label in ("题库管理", "考试管理", "统计报表", "定时计划"):
+        expect(manage.get_by_role("link", name=label)).to_be_visible()
+    assert_fits(page)
+    shot(page, "me-organiser")
+    manage.get_by_role("link", name="考试管理").click()
+    expect(page).to_have_url(f"{live_server}/manage/exams")
+    tabbar = page.get_by_role("navigation", name="底部导航")
+    expect(tabbar.locator("a[aria-current=page] .tab-label")).to_have_text("我的")

@@ -80,6 +80,13 @@ def test_phone_has_the_tab_bar_and_nothing_overflows(live_app, live_server, phon
     ids = world(live_app)
     page = phone_page
     page.set_viewport_size({"width": width, "height": 780})
+    # the first page is the login form, with no warning and no tab bar yet
+    page.goto(f"{live_server}/")
+    expect(page.get_by_role("heading", name="登录")).to_be_visible()
+    expect(page.locator(".flash")).to_have_count(0)
+    expect(page.get_by_role("navigation", name="底部导航")).to_have_count(0)
+    assert_fits(page)
+    shot(page, "login")
     browser_login(page, live_server, "390001", DEFAULT_PASSWORD)
     tabbar = page.get_by_role("navigation", name="底部导航")
     for path, tab, name in PAGES:

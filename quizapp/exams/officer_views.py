@@ -111,5 +111,6 @@ def result(attempt_id: int):
     attempt = open_attempt(current_user, attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("exams.take", attempt_id=attempt.id))
-    return render_template("exams/result.html", exam=attempt.exam, attempt=attempt,
-                           result=presenters.result_payload(attempt, attempt.exam))
+    result = presenters.result_payload(attempt, attempt.exam)
+    return render_template("exams/result.html", exam=attempt.exam, attempt=attempt, result=result,
+                           summary=presenters.result_summary(attempt, result))

@@ -113,3 +113,20 @@ def result_payload(attempt: Attempt, exam: Exam) -> dict:
                 "explanation": item.explanation,
             })
     return payload
+
+
+def time_taken(attempt: Attempt) -> str:
+    """用时 of a submitted attempt in words: 12分05秒, 1小时02分10秒."""
+    if attempt.submitted_at is None or attempt.started_at is None:
+        return ""
+    seconds = max(0, int((attempt.submitted_at - attempt.started_at).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return (f"{hours}小时{minutes:02d}分" if hours else f"{minutes}分") + f"{seconds:02d}秒"
+
+
+def result_summary(attempt: Attempt, result: dict) -> dict:
+    """The head of the result page: 答对 N / 共 M 题 and 用时 (score and 合格 come from the result)."""
+    questions = result["questions"]
+    return {"correct": sum(1 for q in questions if q["correct"]), "count": len(questions),
+            "wrong": sum(1 for q in questions if not q["correct"]), "time_taken": time_taken(attempt)}

@@ -1,0 +1,184 @@
+// The study material editor: Squire (vendored) with a Chinese toolbar, images and PDFs
+// uploaded to the server. The form's HTML box stays the one thing that is submitted:
+// the editor writes its HTML there on every change, so a failed save loses nothing.
+// The server sanitises whatever arrives; DOMPurify here only keeps pasted scripts
+// from running inside the editor itself.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-material-form]");
+  if (!form) { return; }
+  var uploadUrl = form.getAttribute("data-upload-url");
+  var token = (document.querySelector('meta[name="csrf-token"]') || {}).content ||
+    (form.querySelector('input[name="csrf_token"]') || {}).value;
+
+  function upload(file, kind) {
+    var data = new FormData();
+    data.append("file", file);
+    data.append("kind", kind);
+    return fetch(uploadUrl, {
+      method: "POST", credentials: "same-origin", body: data, headers: { "X-CSRFToken": token }
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        if (response.ok && body) { return body; }
+        var message = body && body.error && body.error.message;
+        if (!message) {
+          message = response.status === 413 ? "文件太大，无法上传。" : "上传失败（" + response.status + "），请重试。";
+        }
+        throw new Error(message);
+      });
+    }, function () { throw new Error("网络连接失败，文件未上传，请稍后重试。"); });
+  }
+
+  function showError(node, message) {
+    node.textContent = message || "";
+    node.hidden = !message;
+  }
+
+  // ---------------------------------------------------------------- PDF attachments
+  var pdfList = form.querySelector("[data-pdf-list]");
+  var pdfInput = form.querySelector("[data-pdf-input]");
+  var pdfError = form.querySelector("[data-pdf-error]");
+  form.querySelector("[data-pdf-pick]").hidden = false;
+  pdfList.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pdf-remove]");
+    if (button) { button.closest("[data-pdf-item]").remove(); }
+  });
+  pdfInput.addEventListener("change", function () {
+    var file = pdfInput.files[0];
+    if (!file) { return; }
+    showError(pdfError, "正在上传“" + file.name + "”…");
+    pdfError.classList.add("progress");
+    upload(file, "pdf").then(function (result) {
+      var item = document.createElement("li");
+      item.setAttribute("data-pdf-item", "");
+      var hidden = document.createElement("input");
+      hidden.type = "hidden"; hidden.name = "attachments"; hidden.value = result.key;
+      var link = document.createElement("a");
+      link.href = result.url; link.target = "_blank"; link.rel = "noopener"; link.textContent = result.filename;
+      var size = document.createElement("span");
+      size.className = "muted"; size.textContent = " " + (result.size / 1048576).toFixed(1) + " MB ";
+      var remove = document.createElement("button");
+      remove.type = "button"; remove.className = "secondary small"; remove.textContent = "移除";
+      remove.setAttribute("data-pdf-remove", "");
+      item.append(hidden, link, size, remove);
+      pdfList.appendChild(item);
+      showError(pdfError, "");
+    }, function (error) {
+      showError(pdfError, error.message);
+    }).then(function () {
+      pdfError.classList.remove("progress");
+      pdfInput.value = "";
+    });
+  });
+
+  // ---------------------------------------------------------------- rich text
+  var wrapper = form.querySelector("[data-rte]");
+  var area = form.querySelector("[data-rte-area]");
+  var textarea = form.querySelector("textarea[name=body]");
+  var rteError = form.querySelector("[data-rte-error]");
+  if (!window.Squire || !window.DOMPurify) { return; }  // the HTML box stays
+  wrapper.hidden = false;
+  form.querySelector("[data-rte-fallback]").hidden = true;
+  var editor = new window.Squire(area, {
+    blockTag: "P",
+    sanitizeToDOMFragment: function (html) {
+      var fragment = window.DOMPurify.sanitize(html, {
+        WHOLE_DOCUMENT: false, RETURN_DOM_FRAGMENT: true, FORBID_TAGS: ["style"], FORBID_ATTR: ["style", "class"]
+      });
+      return fragment ? document.importNode(fragment, true) : document.createDocumentFragment();
+    }
+  });
+  editor.setHTML(textarea.value);
+  function sync() { textarea.value = editor.getHTML(); }
+  editor.addEventListener("input", sync);
+  form.addEventListener("submit", sync);
+
+  // Headings: Squire has no heading command; swap the tag of each selected block.
+  function setBlock(tag) {
+    editor.modifyBlocks(function (fragment) {
+      Array.prototype.slice.call(fragment.childNodes).forEach(function (block) {
+        if (block.nodeType !== 1 || !/^(P|DIV|H[1-6])$/.test(block.nodeName)) { return; }
+        var replacement = document.createElement(tag);
+        while (block.firstChild) { replacement.appendChild(block.firstChild); }
+        fragment.replaceChild(replacement, block);
+      });
+      return fragment;
+    });
+    editor.focus();
+  }
+
+  function blockIs(tag) {
+    var path = editor.getPath();
+    return new RegExp("(^|>)" + tag + "(\\.|>|\\[|$)").test(path);
+  }
+
+  var imageInput = form.querySelector("[data-image-input]");
+  var commands = {
+    bold: function () { editor.hasFormat("B") ? editor.removeBold() : editor.bold(); },
+    italic: function () { editor.hasFormat("I") ? editor.removeItalic() : editor.italic(); },
+    underline: function () { editor.hasFormat("U") ? editor.removeUnderline() : editor.underline(); },
+    h2: function () { setBlock(blockIs("H2") ? "P" : "H2"); },
+    h3: function () { setBlock(blockIs("H3") ? "P" : "H3"); },
+    p: function () { setBlock("P"); },
+    ul: function () { blockIs("UL") ? editor.removeList() : editor.makeUnorderedList(); },
+    ol: function () { blockIs("OL") ? editor.removeList() : editor.makeOrderedList(); },
+    quote: function () { blockIs("BLOCKQUOTE") ? editor.decreaseQuoteLevel() : editor.increaseQuoteLevel(); },
+    link: function () {
+      if (editor.hasFormat("A")) { editor.removeLink(); return; }
+      var url = window.prompt("链接地址（以 https:// 开头）", "https://");
+      if (!url || url === "https://") { return; }
+      if (!/^(https:\/\/|mailto:|\/)/.test(url.trim())) {
+        showError(rteError, "链接地址须以 https:// 开头。");
+        return;
+      }
+      showError(rteError, "");
+      editor.makeLink(url.trim());
+    },
+    image: function () { imageInput.click(); },
+    clear: function () { editor.removeAllFormatting(); },
+    undo: function () { editor.undo(); },
+    redo: function () { editor.redo(); }
+  };
+
+  var toolbar = wrapper.querySelector(".rte-toolbar");
+  // Keep the selection in the text when a toolbar button is pressed.
+  toolbar.addEventListener("mousedown", function (event) {
+    if (event.target.closest("button")) { event.preventDefault(); }
+  });
+  toolbar.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-cmd]");
+    if (!button) { return; }
+    commands[button.getAttribute("data-cmd")]();
+    sync();
+    refreshState();
+  });
+
+  function refreshState() {
+    var state = {
+      bold: editor.hasFormat("B"), italic: editor.hasFormat("I"), underline: editor.hasFormat("U"),
+      h2: blockIs("H2"), h3: blockIs("H3"), ul: blockIs("UL"), ol: blockIs("OL")
+    };
+    Object.keys(state).forEach(function (name) {
+      var button = toolbar.querySelector('[data-cmd="' + name + '"]');
+      button.setAttribute("aria-pressed", state[name] ? "true" : "false");
+    });
+  }
+  editor.addEventListener("pathChange", refreshState);
+
+  imageInput.addEventListener("change", function () {
+    var file = imageInput.files[0];
+    if (!file) { return; }
+    showError(rteError, "正在上传图片“" + file.name + "”…");
+    rteError.classList.add("progress");
+    upload(file, "image").then(function (result) {
+      editor.insertImage(result.url, { alt: result.filename.replace(/\.[^.]+$/, "") });
+      sync();
+      showError(rteError, "");
+    }, function (error) {
+      showError(rteError, error.message);
+    }).then(function () {
+      rteError.classList.remove("progress");
+      imageInput.value = "";
+    });
+  });
+})();

@@ -56,7 +56,8 @@
       var link = document.createElement("a");
       link.href = result.url; link.target = "_blank"; link.rel = "noopener"; link.textContent = result.filename;
       var size = document.createElement("span");
-      size.className = "muted"; size.textContent = " " + (result.size / 1048576).toFixed(1) + " MB ";
+      size.className = "muted";
+      size.textContent = result.size >= 1048576 ? (result.size / 1048576).toFixed(1) + " MB" : Math.ceil(result.size / 1024) + " KB";
       var remove = document.createElement("button");
       remove.type = "button"; remove.className = "secondary small"; remove.textContent = "移除";
       remove.setAttribute("data-pdf-remove", "");

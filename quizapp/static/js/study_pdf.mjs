@@ -5,6 +5,7 @@
 const script = document.querySelector("script[data-pdfjs]");
 const ZOOMS = [1, 1.5, 2, 3];
 const MAX_PIXEL_RATIO = 2;
+const FIT_MAX_WIDTH = 820;  // on a desktop a page as wide as the column would be taller than two screens
 
 async function showPdf(viewer, pdfjs) {
   const status = viewer.querySelector("[data-pdf-status]");
@@ -39,7 +40,7 @@ async function showPdf(viewer, pdfjs) {
   }
 
   function layout() {
-    const width = (pages.clientWidth - 12) * ZOOMS[zoom];
+    const width = Math.min(pages.clientWidth - 12, FIT_MAX_WIDTH) * ZOOMS[zoom];
     for (const item of slots) {
       const viewport = item.page.getViewport({ scale: 1 });
       item.slot.style.width = `${Math.floor(width)}px`;

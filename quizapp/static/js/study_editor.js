@@ -86,7 +86,18 @@
       var fragment = window.DOMPurify.sanitize(html, {
         WHOLE_DOCUMENT: false, RETURN_DOM_FRAGMENT: true, FORBID_TAGS: ["style"], FORBID_ATTR: ["style", "class"]
       });
-      return fragment ? document.importNode(fragment, true) : document.createDocumentFragment();
+      if (!fragment) { return document.createDocumentFragment(); }
+      // Pasted pictures from Word or a web page point at the author's disk (file:) or are
+      // inline data the server will not keep: say so now instead of losing them on save.
+      var dropped = 0;
+      Array.prototype.slice.call(fragment.querySelectorAll("img")).forEach(function (img) {
+        var src = img.getAttribute("src") || "";
+        if (!/^(https:\/\/|\/(?!\/))/i.test(src)) { img.remove(); dropped += 1; }
+      });
+      if (dropped) {
+        showError(rteError, "粘贴内容中有" + dropped + "张图片无法带入，请用“插入图片”上传。");
+      }
+      return document.importNode(fragment, true);
     }
   });
   editor.setHTML(textarea.value);
@@ -166,12 +177,10 @@
   }
   editor.addEventListener("pathChange", refreshState);
 
-  imageInput.addEventListener("change", function () {
-    var file = imageInput.files[0];
-    if (!file) { return; }
-    showError(rteError, "正在上传图片“" + file.name + "”…");
+  function insertUploaded(file) {
+    showError(rteError, "正在上传图片“" + (file.name || "粘贴的图片") + "”…");
     rteError.classList.add("progress");
-    upload(file, "image").then(function (result) {
+    return upload(file, "image").then(function (result) {
       editor.insertImage(result.url, { alt: result.filename.replace(/\.[^.]+$/, "") });
       sync();
       showError(rteError, "");
@@ -179,7 +188,31 @@
       showError(rteError, error.message);
     }).then(function () {
       rteError.classList.remove("progress");
-      imageInput.value = "";
+    });
+  }
+
+  imageInput.addEventListener("change", function () {
+    var file = imageInput.files[0];
+    if (!file) { return; }
+    insertUploaded(file).then(function () { imageInput.value = ""; });
+  });
+  // A screenshot pasted or a picture dropped into the text is uploaded like 插入图片.
+  editor.addEventListener("pasteImage", function (event) {
+    var items = Array.prototype.slice.call((event.detail && event.detail.clipboardData.items) || []);
+    items.filter(function (item) { return /^image\//.test(item.type); }).forEach(function (item) {
+      var file = item.getAsFile();
+      if (file) { insertUploaded(file); }
     });
   });
+  area.addEventListener("drop", function (event) {
+    var dropped = Array.prototype.slice.call((event.dataTransfer && event.dataTransfer.files) || []);
+    if (!dropped.length) { return; }
+    event.preventDefault();
+    dropped.forEach(function (file) {
+      if (/^image\//.test(file.type)) { insertUploaded(file); } else { showError(rteError, "只能拖入图片；PDF请用下方“上传PDF”。"); }
+    });
+  });
+  // The label names the HTML box, hidden now: a click on it goes to the editor.
+  var label = form.querySelector('label[for="' + textarea.id + '"]');
+  if (label) { label.addEventListener("click", function (event) { event.preventDefault(); editor.focus(); }); }
 })();

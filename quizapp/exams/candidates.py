@@ -26,12 +26,17 @@ from .sampling import ALLOCATION_METHODS, SamplingError, allocate, draw_replacem
 
 def eligible_officers(exam: Exam):
     """Select (officer id, department id, department path) of active officers the exam is for."""
+    return officers_for(exam.departments, exam.groups)
+
+
+def officers_for(departments, groups):
+    """Select (officer id, department id, department path) of active officers in these departments'
+    subtrees (none: everyone) of these groups (政治面貌 or tags; none: everyone)."""
     query = (sa.select(Officer.id, Officer.department_id, Department.path)
              .join(Department, Department.id == Officer.department_id)
              .where(Officer.active.is_(True)))
-    if exam.departments:
-        query = query.where(sa.or_(*[d.subtree_clause() for d in exam.departments]))
-    groups = exam.groups
+    if departments:
+        query = query.where(sa.or_(*[d.subtree_clause() for d in departments]))
     if groups:
         query = query.where(sa.or_(
             Officer.political_status.in_(groups),

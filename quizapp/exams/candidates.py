@@ -25,14 +25,19 @@ from .sampling import ALLOCATION_METHODS, SamplingError, allocate, draw_replacem
 
 
 def eligible_officers(exam: Exam):
-    """Select (officer id, department id, department path) of the officers the exam is for: those who count
-    as officers (active, not service accounts) in its departments and groups."""
+    """Select (officer id, department id, department path) of the officers the exam is for."""
+    return officers_for(exam.departments, exam.groups)
+
+
+def officers_for(departments, groups):
+    """Select (officer id, department id, department path) of those who count as officers (active, not
+    service accounts) in these departments' subtrees (none: everyone) of these groups (政治面貌 or tags;
+    none: everyone)."""
     query = (sa.select(Officer.id, Officer.department_id, Department.path)
              .join(Department, Department.id == Officer.department_id)
              .where(Officer.counts_as_officer))
-    if exam.departments:
-        query = query.where(sa.or_(*[d.subtree_clause() for d in exam.departments]))
-    groups = exam.groups
+    if departments:
+        query = query.where(sa.or_(*[d.subtree_clause() for d in departments]))
     if groups:
         query = query.where(sa.or_(
             Officer.political_status.in_(groups),

@@ -98,8 +98,8 @@ def _fixed_rows(spec: ExamSpec, errors: list[FieldError]) -> list[ExamQuestion]:
             for n, qid in enumerate(ids, start=1)]
 
 
-def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
-    """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
+def _checked(actor, spec: ExamSpec):
+    """The spec's departments and paper rows; SpecError with every problem, ExamError for departments."""
     departments = resolve_departments(actor, spec.departments)
     errors = spec.problems()
     paper_readable = not any(error.field.startswith("paper") for error in errors)
@@ -107,6 +107,18 @@ def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
     fixed_rows = _fixed_rows(spec, errors) if spec.questions and paper_readable else []
     if errors:
         raise SpecError(errors)
+    return departments, rules_rows, fixed_rows
+
+
+def check_exam(actor, spec: ExamSpec) -> None:
+    """Refuse a definition exactly as creating the exam would, and create nothing (a schedule's
+    template, a form shown again with every problem)."""
+    _checked(actor, spec)
+
+
+def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
+    """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
+    departments, rules_rows, fixed_rows = _checked(actor, spec)
     for name in _PLAIN_FIELDS:
         setattr(exam, name, getattr(spec, name))
     exam.title = spec.title.strip()

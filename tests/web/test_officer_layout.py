@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import sqlalchemy as sa
 
 from quizapp.exams import attempts, definitions, saving
 from quizapp.exams.models import Attempt
@@ -14,7 +13,7 @@ from quizapp.extensions import db
 from quizapp.notifications.services import notify
 
 from ..exam_factories import exam_spec, items_of, make_bank, make_organiser, right_answer
-from ..factories import csrf_token, login, make_officer
+from ..factories import DEFAULT_PASSWORD, csrf_token, login, make_officer
 
 
 def _exam():
@@ -45,7 +44,7 @@ def test_opening_the_site_shows_the_login_form_without_a_warning(app, client):
     assert "next=" in deep.headers["Location"]
     assert "请先登录" in client.get(deep.headers["Location"]).get_data(as_text=True)
     token = csrf_token(client, deep.headers["Location"])
-    done = client.post(deep.headers["Location"], data={"badge": "810009", "password": "Passw0rd!", "csrf_token": token})
+    done = client.post(deep.headers["Location"], data={"badge": "810009", "password": DEFAULT_PASSWORD, "csrf_token": token})
     assert done.headers["Location"].endswith("/practice/")
 
 

@@ -8,11 +8,11 @@ from flask import Blueprint, Flask, current_app, render_template, request
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
-from . import timeutil
+from . import labels, timeutil
 
 bp = Blueprint("web", __name__)
 
-ROLE_LABELS = {"officer": "民警", "organiser": "组织者", "admin": "管理员"}
+ROLE_LABELS = labels.ROLES
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,16 @@ def set_security_headers(response):
     return response
 
 
+def _chinese_form_messages(app: Flask) -> None:
+    """WTForms' own messages (a required field left empty, "abc" in a number field) in
+    Chinese from the catalogue WTForms ships: Flask-WTF would look for Flask-Babel, which
+    the app does not use, and fall back to English."""
+    from flask_wtf import FlaskForm
+
+    app.config["WTF_I18N_ENABLED"] = False
+    FlaskForm.Meta.locales = ("zh_CN", "zh")
+
+
 def init_app(app: Flask) -> None:
     """Register the site blueprint, template helpers and HTML error pages."""
     app.register_blueprint(bp)
@@ -183,6 +193,8 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
     app.jinja_env.filters["localtime"] = timeutil.format_local
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    labels.init_app(app)
+    _chinese_form_messages(app)
 
     @app.context_processor
     def _navigation():

@@ -179,11 +179,12 @@ def set_security_headers(response):
 def _chinese_form_messages(app: Flask) -> None:
     """WTForms' own messages (a required field left empty, "abc" in a number field) in
     Chinese from the catalogue WTForms ships: Flask-WTF would look for Flask-Babel, which
-    the app does not use, and fall back to English."""
-    from flask_wtf import FlaskForm
+    the app does not use, and fall back to English. Set on WTForms' base meta so that plain
+    sub-forms (a FormField's rows) speak Chinese too."""
+    from wtforms.meta import DefaultMeta
 
     app.config["WTF_I18N_ENABLED"] = False
-    FlaskForm.Meta.locales = ("zh_CN", "zh")
+    DefaultMeta.locales = ("zh_CN", "zh")
 
 
 def init_app(app: Flask) -> None:

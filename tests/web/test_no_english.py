@@ -132,3 +132,47 @@ def test_form_messages_of_wtforms_are_chinese(demo_app):
         form = NumberForm(meta={"csrf": False})
         assert not form.validate()
         assert form.count.errors == ["不是有效的整数。"]
+
+
+def test_a_contest_form_row_with_letters_in_a_number_says_so_in_chinese(demo_app):
+    """A real page's WTForms message (a FormField row, the generic path): Chinese."""
+    from tests.factories import csrf_token
+
+    client = demo_app.test_client()
+    site_walk.login(client, "organiser")
+    data = {"csrf_token": csrf_token(client, "/contests/live/new"), "title": "测试竞赛",
+            "team_scoring": "sum", "rounds-0-kind": "required", "rounds-0-bank": "1", "rounds-0-count": "abc"}
+    page = client.post("/contests/live/new", data=data)
+    assert page.status_code in (200, 422)
+    text = "".join(site_walk.visible_texts(page.data))
+    assert "不是有效的整数" in text
+    assert "Not a valid" not in page.get_data(as_text=True)
+
+
+def test_an_unexpected_library_error_reaches_the_page_only_in_chinese(tmp_path):
+    """A library's English exception (here json's decode error) never reaches a page:
+    the one error handler shows a Chinese page and keeps the English for the log."""
+    import json
+
+    from flask import abort
+
+    from tests.conftest import make_test_app
+
+    app = make_test_app("sqlite", tmp_path)
+
+    @app.route("/raises-library-error")
+    def _library_error():
+        return json.loads("{not json")
+
+    @app.route("/aborts-with-english")
+    def _english_abort():
+        abort(400, "Failed to decode JSON object: Expecting value: line 1 column 1 (char 0)")
+
+    client = app.test_client()
+    for path, status in (("/raises-library-error", 500), ("/aborts-with-english", 400)):
+        page = client.get(path)
+        assert page.status_code == status
+        body = page.get_data(as_text=True)
+        assert "Expecting" not in body and "JSON" not in body
+        words = [w for t in site_walk.visible_texts(page.data) for w in site_walk.english_in(t)]
+        assert words == [], (path, words)

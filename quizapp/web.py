@@ -10,12 +10,12 @@ from markupsafe import Markup
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
-from . import timeutil
+from . import labels, timeutil
 from .scores import format_score
 
 bp = Blueprint("web", __name__)
 
-ROLE_LABELS = {"officer": "民警", "organiser": "组织者", "admin": "管理员"}
+ROLE_LABELS = labels.ROLES
 
 
 @dataclass(frozen=True)
@@ -264,6 +264,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime_text"] = timeutil.format_local
     app.jinja_env.filters["score"] = format_score
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
+    labels.init_app(app)
 
     @app.context_processor
     def _navigation():

@@ -19,7 +19,7 @@ from ..roster.models import PATH_SEPARATOR, Department, Officer, OfficerTag
 from ..transactions import transaction
 from .access import require_manager, resolve_departments
 from .errors import ExamError
-from .models import Attempt, Candidate, Draw, Exam
+from .models import ALLOCATIONS, Attempt, Candidate, Draw, Exam
 from .queries import has_attempts, latest_attempt, latest_draw
 from .sampling import ALLOCATION_METHODS, SamplingError, allocate, draw_replacement, draw_sample
 
@@ -243,7 +243,7 @@ def draw_candidates(actor, exam: Exam, size: int | None, allocation: str = "prop
             db.session.execute(sa.insert(Candidate), rows)
         exam.sample_size = total
         record(actor, "exam.draw", target=exam,
-               summary=f"为“{exam.title}”随机抽取{total}人（种子{seed}，{allocation}）",
+               summary=f"为“{exam.title}”随机抽取{total}人（种子{seed}，{ALLOCATIONS.get(allocation, allocation)}）",
                seed=seed, allocation=allocation, size=total,
                departments={u.path: u.allocated for u in units},
                officers=sorted(oid for ids in sample.values() for oid in ids))

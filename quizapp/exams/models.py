@@ -20,13 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timeutil
 from ..extensions import UTCDateTime, db
+from ..labels import ALLOCATIONS, CANDIDATE_SOURCES, SHOW_RESULTS, SUBMIT_REASONS
+from ..labels import EXAM_MODES as MODES
+from ..labels import EXAM_STATUSES as STATUS_LABELS
 
-MODES = {"full": "全员普测", "sample": "随机抽测"}
-SHOW_RESULTS = {"immediately": "交卷后立即显示", "after_close": "考试结束后显示", "never": "不显示"}
-STATUS_LABELS = {"upcoming": "未开始", "open": "进行中", "closed": "已结束"}
-ALLOCATIONS = {"equal": "各部门人数相同", "proportional": "按部门人数比例", "fixed": "指定各部门人数"}
-SUBMIT_REASONS = {"officer": "本人交卷", "deadline": "到时自动交卷", "closed": "考试关闭时交卷"}
-CANDIDATE_SOURCES = {"full": "全员", "drawn": "抽取", "replacement": "替补", "makeup": "补考", "added": "添加"}
 MAX_START_DELAY_SECONDS = 300
 
 

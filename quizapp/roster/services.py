@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from .. import signals
+from .. import labels, signals
 from ..audit.services import record
 from ..auth.passwords import generate_password, hash_password
 from ..auth.services import revoke_everything
@@ -120,7 +120,7 @@ class RosterImportReport:
         }
 
 
-ROLE_LABELS = {"officer": "民警", "organiser": "组织者", "admin": "管理员"}
+ROLE_LABELS = labels.ROLES
 
 
 def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = False,

@@ -171,3 +171,11 @@ def test_an_exam_that_is_not_ranked_has_no_ranking(app):
     with pytest.raises(ContestError):
         online_ranking(exam)
     assert bank.id
+
+
+def test_a_makeup_of_a_contest_is_not_ranked_and_a_clone_is(contest):
+    exam, organiser, (zhang, _wang, _li), _ = contest
+    sit(zhang, exam, right=3, seconds=100)
+    definitions.close_exam(organiser, exam)
+    assert definitions.create_makeup(organiser, exam).ranked is False
+    assert definitions.clone_exam(organiser, exam).ranked is True

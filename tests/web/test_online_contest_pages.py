@@ -69,6 +69,7 @@ def test_the_organiser_sees_everyone_exports_xlsx_and_the_summary_after_closing(
     page = client.get(f"/manage/contests/online/{exam.id}").get_data(as_text=True)
     assert "最终排名" in page and "民警21" in page and "820022" in page
     assert "本次党章知识竞答共有2个单位、23名民警参加" in page
+    assert "js/reports.js" in page  # the 复制综述 button's script
     response = client.get(f"/manage/contests/online/{exam.id}/ranking.xlsx")
     assert response.status_code == 200
     assert "党章知识竞答排名.xlsx" in unquote(response.headers["Content-Disposition"])

@@ -179,3 +179,17 @@ def test_a_makeup_of_a_contest_is_not_ranked_and_a_clone_is(contest):
     definitions.close_exam(organiser, exam)
     assert definitions.create_makeup(organiser, exam).ranked is False
     assert definitions.clone_exam(organiser, exam).ranked is True
+
+
+def test_the_scheduler_job_awards_a_closed_contest(app, contest):
+    from quizapp.schedules.runner import run_job
+
+    exam, organiser, (zhang, *_), _ = contest
+    sit(zhang, exam, right=10, seconds=100)
+    definitions.close_exam(organiser, exam)
+    exam_id = exam.id
+    db.session.commit()
+    run_job(app, "online-contest-points")
+    db.session.expire_all()
+    assert db.session.get(Exam, exam_id).contest_points_at is not None
+    assert db.session.scalar(sa.select(sa.func.sum(PointsEntry.points)).where(PointsEntry.officer_id == zhang.id)) > 0

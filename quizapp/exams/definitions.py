@@ -265,7 +265,9 @@ def create_makeup(actor, exam: Exam, opens_at: datetime | None = None, closes_at
         raise ExamError("所有考生均已合格，无需补考。", status=409, code="nobody_to_makeup")
     opens_at = opens_at or timeutil.now()
     closes_at = closes_at or opens_at + max(exam.closes_at - exam.opens_at, timedelta(days=1))
-    spec = replace(spec_from_exam(exam), title=f"{exam.title}（补考）", opens_at=opens_at, closes_at=closes_at)
+    # A makeup is a second chance to pass, not a second contest: never ranked (nor its points).
+    spec = replace(spec_from_exam(exam), title=f"{exam.title}（补考）", opens_at=opens_at, closes_at=closes_at,
+                   ranked=False, team_top_n=None)
     makeup = Exam(created_by_id=getattr(actor, "id", None), makeup_of_id=exam.id)
     with transaction():
         _apply(actor, makeup, spec)

@@ -69,6 +69,7 @@ def test_the_organiser_sees_everyone_exports_xlsx_and_the_summary_after_closing(
     page = client.get(f"/manage/contests/online/{exam.id}").get_data(as_text=True)
     assert "最终排名" in page and "民警21" in page and "820022" in page
     assert "本次党章知识竞答共有2个单位、23名民警参加" in page
+    assert "js/reports.js" in page  # the 复制综述 button's script
     response = client.get(f"/manage/contests/online/{exam.id}/ranking.xlsx")
     assert response.status_code == 200
     assert "党章知识竞答排名.xlsx" in unquote(response.headers["Content-Disposition"])
@@ -140,3 +141,15 @@ def test_the_exam_form_creates_a_ranked_exam_with_the_contest_checkbox(app, clie
     db.session.expire_all()
     exam = db.session.get(Exam, exam.id)
     assert exam.ranked is False and exam.team_top_n == 3
+
+
+def test_an_officer_is_told_when_the_ranking_is_not_shown(app, client):
+    bank = make_bank(single=10, judge=10)
+    organiser = make_organiser()
+    officer = make_officer(badge="820001", department="市公安局/治安大队")
+    exam = ranked_exam(bank, organiser, show_results="never", departments=("市公安局/治安大队",))
+    sit(officer, exam, right=5, seconds=100)
+    login(client, "820001")
+    page = client.get(f"/contests/online/{exam.id}").get_data(as_text=True)
+    assert "本次竞赛不公布成绩和排名" in page and "我的名次" not in page
+    assert client.get("/contests/online/99999").status_code == 404

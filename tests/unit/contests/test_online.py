@@ -13,7 +13,7 @@ from quizapp.contests.online import (PrizeRule, award_closed_contests, award_onl
 from quizapp.contests.prizes import PrizeRuleError
 from quizapp.exams import attempts, definitions
 from quizapp.exams.models import Exam
-from quizapp.exams.spec import ExamSpec, SpecError
+from quizapp.exams.spec import ExamSpec, RuleSpec, SpecError
 from quizapp.extensions import db
 from quizapp.points.models import PointsEntry
 
@@ -162,12 +162,34 @@ def test_no_points_while_an_attempt_is_still_being_sat(contest):
 
 
 def test_an_exam_that_is_not_ranked_has_no_ranking(app):
+    from quizapp.contests.errors import ContestError
+
     bank = make_bank()
     exam = definitions.create_exam(make_organiser(), ExamSpec(
         title="普通考试", opens_at=timeutil.now(), closes_at=timeutil.now() + timedelta(days=1),
-        questions=tuple(db.session.scalars(sa.text("select id from questions limit 3")))))
-    from quizapp.contests.errors import ContestError
-
-    with pytest.raises(ContestError):
+        blueprint=(RuleSpec(bank.id, "single", 3, 2),)))
+    with pytest.raises(ContestError) as refused:
         online_ranking(exam)
-    assert bank.id
+    assert refused.value.status == 404
+
+
+def test_a_makeup_of_a_contest_is_not_ranked_and_a_clone_is(contest):
+    exam, organiser, (zhang, _wang, _li), _ = contest
+    sit(zhang, exam, right=3, seconds=100)
+    definitions.close_exam(organiser, exam)
+    assert definitions.create_makeup(organiser, exam).ranked is False
+    assert definitions.clone_exam(organiser, exam).ranked is True
+
+
+def test_the_scheduler_job_awards_a_closed_contest(app, contest):
+    from quizapp.schedules.runner import run_job
+
+    exam, organiser, (zhang, *_), _ = contest
+    sit(zhang, exam, right=10, seconds=100)
+    definitions.close_exam(organiser, exam)
+    exam_id = exam.id
+    db.session.commit()
+    run_job(app, "online-contest-points")
+    db.session.expire_all()
+    assert db.session.get(Exam, exam_id).contest_points_at is not None
+    assert db.session.scalar(sa.select(sa.func.sum(PointsEntry.points)).where(PointsEntry.officer_id == zhang.id)) > 0

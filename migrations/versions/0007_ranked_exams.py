@@ -1,7 +1,7 @@
 """online contests (线上竞答): exams marked ranked, the team top-N and the points mark
 
-Revision ID: 0006_i15online
-Revises: 0005_source_amendments
+Revision ID: 0007_ranked_exams
+Revises: 0006_service_accounts
 Create Date: 2026-12-02
 
 An online contest is an exam with ``ranked`` set; ``team_top_n`` optionally ranks
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_i15online'
-down_revision = '0005_source_amendments'
+revision = '0007_ranked_exams'
+down_revision = '0006_service_accounts'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """service accounts, and every exam's short-link code
 
-Revision ID: 0006_i13b
+Revision ID: 0006_service_accounts
 Revises: 0005_source_amendments
 Create Date: 2026-12-02
 
@@ -21,7 +21,7 @@ LINK_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_i13b'
+revision = '0006_service_accounts'
 down_revision = '0005_source_amendments'
 branch_labels = None
 depends_on = None

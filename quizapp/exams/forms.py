@@ -155,7 +155,7 @@ class ExamDefinitionForm(FlaskForm):
                     target.append(message)
             elif not field.errors:
                 field.errors = [_ROW_PREFIX.sub("", message)]
-        self.refused = True
+            self.refused = True
 
     def has_errors(self) -> bool:
         return bool(getattr(self, "refused", False) or self.paper_errors or self.form_errors_extra

@@ -19,9 +19,9 @@ ACTIONS = {
 
 
 def _health_panel(_user) -> dict:
-    from .services import scheduler_health
+    from .services import scheduler_health, schedules_needing_attention
 
-    return {"health": scheduler_health()}
+    return {"health": scheduler_health(), "broken": schedules_needing_attention()}
 
 
 def start_inprocess_scheduler(app: Flask) -> None:

@@ -43,12 +43,15 @@ _start_lock = threading.Lock()
 def init_app(app: Flask) -> None:
     """Register models, pages, the CLI command, audit labels and the in-process scheduler."""
     from . import demo, models  # noqa: F401
+    from .. import api
     from ..audit.services import register_actions
     from ..cli import COMMANDS
     from .cli import scheduler_command
+    from .api import blp as api_blp
     from .views import bp
 
     app.register_blueprint(bp)
+    api.register(app, api_blp)
     register_actions(ACTIONS)
     register_nav("定时计划", "schedules.index", ("organiser", "admin"), order=60)
     register_home_panel("schedules/_home_panel.html", ("organiser", "admin"), order=1, context=_health_panel)

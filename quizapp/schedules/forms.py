@@ -6,9 +6,10 @@ from datetime import time
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..exams.forms import ExamDefinitionForm
+from ..exams.forms import _between as between  # the exam form's range check, in Chinese
 from ..exams.models import ALLOCATIONS
 from .rules import WEEKDAY_NAMES
 
@@ -24,7 +25,7 @@ class ScheduleForm(ExamDefinitionForm):
     """Create or edit a schedule: the exam it makes each period, and when."""
 
     name = StringField("计划名称", validators=[DataRequired("请填写计划名称。"), Length(max=200)])
-    draw_size = IntegerField("抽取人数", validators=[Optional(), NumberRange(1, 100000, "应在1到100000之间。")])
+    draw_size = IntegerField("抽取人数", validators=[Optional(), between(1, 100000)])
     draw_allocation = SelectField("分配方式", choices=[(k, v) for k, v in ALLOCATIONS.items() if k != "fixed"],
                                   default="proportional")
     rule_kind = SelectField("重复方式", choices=list(RULE_KINDS.items()), default="quarterly")
@@ -32,10 +33,10 @@ class ScheduleForm(ExamDefinitionForm):
     weekday = SelectField("星期", choices=list(WEEKDAY_NAMES.items()), default="mon")
     months = SelectMultipleField("月份（不选为每月）", choices=[(str(m), f"{m}月") for m in range(1, 13)],
                                  validate_choice=True)
-    day_of_month = IntegerField("日", default=1, validators=[Optional(), NumberRange(1, 31, "应在1到31之间。")])
+    day_of_month = IntegerField("日", default=1, validators=[Optional(), between(1, 31)])
     at = TimeField("时间", default=time(9, 0), validators=[InputRequired("请填写时间。")])
     open_days = IntegerField("开放天数", default=7,
-                             validators=[InputRequired("请填写开放天数。"), NumberRange(1, 90, "应在1到90之间。")])
+                             validators=[InputRequired("请填写开放天数。"), between(1, 90)])
 
     def setup_rule(self, schedule=None) -> None:
         """Offer 保持原有规则 when the schedule's rule fits none of the kinds (set through the API)."""

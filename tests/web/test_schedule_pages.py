@@ -93,7 +93,7 @@ def test_every_problem_is_refused_at_once_beside_its_field_and_nothing_is_saved(
     errors = _errors(page)
     assert "请填写计划名称。" in errors
     assert "题库“党章题库”只有3道单选题，组卷规则要求5道，请减少题数或补充题目。" in errors
-    assert "请填写整数。" in errors  # the second row's count, and the days open
+    assert errors.count("请填写整数。") == 2 and "应在1到90之间。" not in errors  # the second row's count, the days open
     assert "请填写有效的时间。" in errors
     assert "随机抽测需要填写抽取人数（正整数）。" in errors
     assert "标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。" in errors

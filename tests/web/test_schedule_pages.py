@@ -124,3 +124,37 @@ def test_officers_cannot_reach_schedules(client):
     make_officer(badge="P1")
     login(client, "P1")
     assert client.get("/schedules/").status_code == 403
+
+
+def test_a_rule_set_through_the_api_is_kept_when_the_form_saves(client):
+    from quizapp.schedules import services
+
+    bank = make_bank()
+    organiser = make_officer(badge="O1", role="organiser")
+    schedule = services.create_schedule(services.ScheduleInput(
+        name="半年测试", template={"title": "{year}年半年测试", "paper": {"blueprint": [
+            {"bank": bank.name, "type": "single", "count": 2, "points": 5}]}},
+        month="1,7", day="last sun", hour=8), organiser)
+    login(client, "O1")
+    page = client.get(f"/schedules/{schedule.id}/edit").get_data(as_text=True)
+    assert '<option selected value="custom">保持原有规则</option>' in page and "原有规则：1,7月 最后一个周日 08:00" in page
+    response = client.post(f"/schedules/{schedule.id}/edit", data=_form(
+        client, bank, name="半年测试（改）", rule_kind="custom", at="08:00", save="1"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Schedule, schedule.id)
+    assert (saved.name, saved.month, saved.day, saved.hour) == ("半年测试（改）", "1,7", "last sun", 8)
+
+
+def test_the_live_count_is_of_active_officers_in_the_chosen_subtrees_and_groups(client):
+    make_officer(badge="O1", role="organiser", department="市公安局/政治处")
+    make_officer(department="市公安局/城南派出所/社区一组", political_status="中共党员")
+    make_officer(department="市公安局/城南派出所")
+    make_officer(department="市公安局/城南派出所", active=False)
+    login(client, "O1")
+    from quizapp.roster.models import Department
+
+    south = db.session.scalar(sa.select(Department.id).where(Department.name == "城南派出所"))
+    assert client.get("/manage/exams/scope-count").get_json() == {"count": 3}
+    assert client.get(f"/manage/exams/scope-count?departments={south}").get_json() == {"count": 2}
+    assert client.get(f"/manage/exams/scope-count?departments={south}&groups=中共党员").get_json() == {"count": 1}

@@ -9,7 +9,9 @@ from flask_login import current_user
 from ..auth.access import organiser_required
 from ..exams import queries as exam_queries
 from ..exams.form_data import bank_catalogue, department_tree
+from ..banks.types import TYPE_LABELS
 from ..exams.forms import TYPE_CHOICES
+from ..exams.models import ALLOCATIONS, MODES
 from ..extensions import db
 from ..roster.services import departments_visible_to
 from . import services
@@ -112,7 +114,39 @@ def detail(schedule_id: int):
                                     schedule.day_of_week, schedule.hour, schedule.minute, schedule.open_days)
     upcoming, exam = services.preview_schedule(values)
     return render_template("schedules/detail.html", schedule=schedule, upcoming=upcoming, exam=exam,
-                           action=ActionForm(), problems=services.schedule_health(schedule))
+                           action=ActionForm(), problems=services.schedule_health(schedule),
+                           template_facts=_template_facts(schedule.template))
+
+
+def _template_facts(template: dict) -> list[tuple[str, str]]:
+    """A schedule's template in words (the JSON itself is for the API)."""
+    banks = {str(b.id): b.name for b in exam_queries.banks_by_name()}
+    facts = [("考试名称", str(template.get("title", ""))),
+             ("考试方式", MODES.get(template.get("mode", "full"), "")),
+             ("参考部门", "、".join(template.get("departments") or []) or "全局"),
+             ("限定人员", "、".join(template.get("groups") or []) or "不限")]
+    if template.get("mode") == "sample":
+        draw = template.get("draw") or {}
+        facts.append(("抽取", f"{draw.get('size', '')}人，{ALLOCATIONS.get(draw.get('allocation', 'proportional'), '')}"))
+    paper = template.get("paper") or {}
+    for n, rule in enumerate(paper.get("blueprint") or [], start=1):
+        bank = banks.get(str(rule.get("bank")), str(rule.get("bank")))
+        chapter = f"“{rule['chapter']}”" if rule.get("chapter") else "全部章节"
+        facts.append((f"组卷规则{n}", f"{bank} {chapter} {TYPE_LABELS.get(rule.get('type'), '')}"
+                                      f"{rule.get('count')}题，每题{_number(rule.get('points'))}分"))
+    if paper.get("questions"):
+        facts.append(("指定题目", f"{len(paper['questions'])}题，每题{_number(paper.get('points', 1))}分"))
+    facts += [("总分", _number(template.get("total_points", 100))), ("合格线", _number(template.get("pass_mark", 60))),
+              ("答题时长", f"{_number(template.get('duration_minutes', 60))}分钟")]
+    return facts
+
+
+def _number(value) -> str:
+    """5.0 → 5; a template written through the API may hold a number as text."""
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @bp.route("/<int:schedule_id>/<any(pause, resume):change>", methods=["POST"])

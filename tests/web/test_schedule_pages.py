@@ -56,6 +56,7 @@ def test_organiser_previews_creates_and_pauses_a_schedule_through_the_form(clien
         {"bank": bank.id, "type": "judge", "count": 5, "points": 4.0, "chapter": None}]
     detail = client.get(f"/schedules/{schedule.id}").get_data(as_text=True)
     assert "1,4,7,10月 第1个周一 09:00，开放7天" in detail and '"paper"' not in detail
+    assert "政治理论题库 全部章节 单选5题，每题4分" in detail and "<dd>全局</dd>" in detail
 
     edit = client.get(f"/schedules/{schedule.id}/edit").get_data(as_text=True)
     assert '<option selected value="quarterly">' in edit and 'value="季度测试"' in edit

@@ -264,8 +264,8 @@ class ExamForm(ExamDefinitionForm):
             check_exam(actor, spec or ExamSpec.from_document(document, check=False))
         except SpecError as error:
             self.refuse(error.extra.get("errors", ()))
-        except ExamError as error:
-            self.form_errors_extra.append(error.message)
+        except ExamError as error:  # a department unknown or outside the organiser's scope
+            self.refuse([{"field": "departments", "message": error.message}])
         return None if self.has_errors() else spec
 
     def fill_from(self, exam) -> None:

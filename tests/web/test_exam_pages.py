@@ -101,6 +101,8 @@ def test_organiser_creates_an_exam_through_the_form_and_a_too_big_blueprint_is_r
     assert exam.title == "表单创建的测试" and exam.question_count == 5 and exam.duration_minutes == 45
     detail = client.get(f"/manage/exams/{exam.id}").get_data(as_text=True)
     assert "修改" in detail and "单选5题" in detail
+    edit_page = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    assert re.search(r'name="blueprint-0-count"\s+value="5"', edit_page) and 'name="blueprint-1-count"' not in edit_page
     edit = client.post(f"/manage/exams/{exam.id}/edit", data=dict(data, **{"blueprint-0-count": "4", "title": "改过的"}))
     assert edit.status_code == 302 and db.session.get(Exam, exam.id).title == "改过的"
 

@@ -96,7 +96,7 @@ def template_problems(template: dict, fire_time: datetime, open_days: int, actor
         problems.append({"field": "title", "message": TITLE_PLACEHOLDERS})
         template = {**template, "title": "—"}  # so that the rest is checked too
     try:
-        check_exam(actor, exam_spec(template, fire_time, open_days))
+        check_exam(actor, exam_spec(template, fire_time, open_days, check=False))
     except ScheduleError as error:
         problems += error.extra.get("errors") or [{"field": error.extra.get("field", "title"), "message": error.message}]
     except ExamError as error:
@@ -209,7 +209,7 @@ def preview_schedule(values: ScheduleInput, count: int = 6) -> tuple[list[Firing
     if not moments:
         return firings, None
     try:
-        spec = exam_spec(values.template, moments[0], values.open_days)
+        spec = exam_spec(values.template, moments[0], values.open_days, check=False)
     except DomainError:
         return firings, None
     questions = sum(rule.count for rule in spec.blueprint) + len(spec.questions)
@@ -317,9 +317,10 @@ def _claim_period(schedule_id: int, period: str, fire_time: datetime) -> int | N
 TITLE_PLACEHOLDERS = "标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。"
 
 
-def exam_spec(template: dict, fire_time: datetime, open_days: int):
+def exam_spec(template: dict, fire_time: datetime, open_days: int, *, check: bool = True):
     """The exams area's ExamSpec for one period of a template: an exam document (the POST
-    /api/v1/exams shape) without its window, plus ``draw`` for a random sample."""
+    /api/v1/exams shape) without its window, plus ``draw`` for a random sample. ``check=False``
+    leaves the values' checks to ``check_exam``, which tells them with the database's own."""
     from ..exams.errors import ExamError
     from ..exams.spec import ExamSpec
 
@@ -332,9 +333,7 @@ def exam_spec(template: dict, fire_time: datetime, open_days: int):
     except (KeyError, IndexError, ValueError):
         raise ScheduleError(TITLE_PLACEHOLDERS, field="title") from None
     try:
-        # The values are checked with the database's checks by whoever uses the spec
-        # (check_exam, create_exam), so that every problem is told at once.
-        return ExamSpec.from_document(document, title=title, opens_at=fire_time, check=False,
+        return ExamSpec.from_document(document, title=title, opens_at=fire_time, check=check,
                                       closes_at=fire_time + timedelta(days=open_days))
     except ExamError as error:
         raise ScheduleError(f"考试模板有误：{error.message}", **error.extra) from error

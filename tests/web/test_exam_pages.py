@@ -82,13 +82,19 @@ def test_organiser_creates_an_exam_through_the_form_and_a_too_big_blueprint_is_r
             "blueprint-0-count": "6", "blueprint-0-points": "2"}
     refused = client.post("/manage/exams/new", data=dict(data, **{"blueprint-3-bank": str(bank.id),
                                                                   "blueprint-3-count": "x", "pass_mark": "120",
-                                                                  "title": ""}))
+                                                                  "title": "", "duration_minutes": "abc",
+                                                                  "opens_at": "明天"}))
     page = refused.get_data(as_text=True)
     # Every problem at once, each beside its field: the rows, the pass mark and the title.
     assert refused.status_code == 200 and "题库“党章题库”只有5道单选题" in page
-    assert page.index("题库“党章题库”只有5道单选题") < page.index('name="blueprint-1-count"') < page.index("请填写整数。")
+    assert '<p class="field-error" id="blueprint-0-count-err">题库“党章题库”只有5道单选题' in page
+    assert '<p class="field-error" id="blueprint-1-count-err">请填写整数。</p>' in page
     assert "请填写每题分值。" not in page  # a row's points default to 1
     assert '<p class="field-error" id="title-err">请填写考试名称。</p>' in page
+    assert '<p class="field-error" id="duration_minutes-err">请填写整数。</p>' in page
+    assert '<p class="field-error" id="opens_at-err">请填写有效的日期和时间。</p>' in page
+    errors = re.findall(r'class="field-error"[^>]*>([^<]*)<', page)
+    assert len(errors) == 6 and not [e for e in errors if re.search(r"[A-Za-z]{3}", e)]
     assert '<p class="field-error" id="pass_mark-err">合格线应在0到总分100之间。</p>' in page
     created = client.post("/manage/exams/new", data=dict(data, **{"blueprint-0-count": "5"}))
     assert created.status_code == 302
@@ -96,6 +102,8 @@ def test_organiser_creates_an_exam_through_the_form_and_a_too_big_blueprint_is_r
     assert exam.title == "表单创建的测试" and exam.question_count == 5 and exam.duration_minutes == 45
     detail = client.get(f"/manage/exams/{exam.id}").get_data(as_text=True)
     assert "修改" in detail and "单选5题" in detail
+    edit_page = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    assert re.search(r'name="blueprint-0-count"\s+value="5"', edit_page) and 'name="blueprint-1-count"' not in edit_page
     edit = client.post(f"/manage/exams/{exam.id}/edit", data=dict(data, **{"blueprint-0-count": "4", "title": "改过的"}))
     assert edit.status_code == 302 and db.session.get(Exam, exam.id).title == "改过的"
 

@@ -14,6 +14,20 @@
     return String(Math.round(n * 100) / 100);
   }
 
+  // A field's error from the server goes once the field is changed (saving checks again).
+  document.querySelectorAll("form.exam-definition").forEach(function (form) {
+    function clear(event) {
+      var ids = (event.target.getAttribute("aria-describedby") || "").split(" ");
+      ids.forEach(function (id) {
+        var error = id && document.getElementById(id);
+        if (error && error.classList.contains("field-error")) { error.hidden = true; }
+      });
+      event.target.removeAttribute("aria-invalid");
+    }
+    form.addEventListener("input", clear);
+    form.addEventListener("change", clear);
+  });
+
   // ------------------------------------------------------------ departments
   document.querySelectorAll(".dept-picker").forEach(function (picker) {
     var items = Array.prototype.slice.call(picker.querySelectorAll(".dept-tree li[data-path]"));

@@ -9,6 +9,7 @@ from ..banks.models import Question, QuestionBank
 from ..extensions import db
 from .candidates import officers_for
 
+
 def bank_catalogue() -> dict[str, dict]:
     """Per bank id: its name, questions in circulation per type, and its chapters in natural order
     each with the number of questions per type — what a blueprint row can ask for."""

@@ -26,7 +26,7 @@ def test_officer_takes_the_contest_on_a_phone_and_sees_his_place(live_app, live_
         db.session.remove()
     page = phone_page
     browser_login(page, live_server, "300002", DEFAULT_PASSWORD)
-    page.get_by_role("link", name="我的考试").first.click()
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="考试").click()
     expect(page.locator(".exam-card .tag", has_text="竞赛")).to_be_visible()
     page.get_by_role("link", name="进入考试").click()
     page.get_by_role("button", name="开始考试").click()

@@ -127,7 +127,8 @@ def save_material(actor, data: MaterialInput, material: StudyMaterial | None = N
         db.session.flush()
         where = "、".join(d.path for d in departments) or "全局"
         record(actor, "study.material_publish" if creating else "study.material_edit", target=material,
-               summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}）")
+               summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}"
+                       + "".join(f"，附PDF“{f.filename}”" for f in material.attachments) + "）")
     return material
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import nh3
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from .. import timeutil
 from ..audit.services import record
@@ -183,6 +184,7 @@ def materials_for(officer: Officer, series: str | None = None) -> list[tuple[Stu
                                          MaterialRead.officer_id == officer.id))
         .where(visible_condition(officer))
         .order_by(StudyMaterial.published_on.desc(), StudyMaterial.id.desc())
+        .options(selectinload(StudyMaterial.attachments))  # the list marks materials with a PDF
     )
     if series:
         query = query.where(StudyMaterial.series == series)

@@ -131,7 +131,7 @@ def test_a_pdf_material_shows_the_viewer_and_counts_minutes(client):
     assert "党章学习辅导</a> <span class=\"tag warn\">新</span><span class=\"tag\">含PDF</span>" in listing
     page = client.get(f"/study/materials/{material.id}").get_data(as_text=True)
     assert f'data-src="{upload["url"]}"' in page and "PDF：学习辅导.pdf" in page
-    assert "vendor/pdfjs/pdf.min.mjs" in page and "js/study_pdf.mjs" in page
+    assert "vendor/pdfjs/pdf.min.js" in page and "js/study_pdf.js" in page
     assert f'data-material-id="{material.id}"' in page  # the page's heartbeat counts the reading
     assert client.get(upload["url"]).data.startswith(b"%PDF-")
     token = csrf_token(client, "/")

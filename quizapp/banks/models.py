@@ -12,6 +12,8 @@ from ..extensions import UTCDateTime, db
 from .citations import format_citation
 
 CATEGORIES = {"theory": "政治理论", "regulations": "法规制度", "other": "其他"}
+# Difficulty is stored as 1–3 and always shown to people by these words (list, filter, form, audit log).
+DIFFICULTY_LABELS = {1: "易", 2: "中", 3: "难"}
 
 
 class QuestionBank(db.Model):
@@ -91,6 +93,11 @@ class Question(db.Model):
     @classmethod
     def _in_circulation_expression(cls):
         return sa.and_(cls.retired.is_(False), cls.needs_review.is_(False))
+
+    @property
+    def difficulty_label(self) -> str:
+        """易, 中 or 难."""
+        return DIFFICULTY_LABELS.get(self.difficulty, str(self.difficulty))
 
     @property
     def citation(self) -> str:

@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     register_home_panel("exams/_home_officer.html", ("officer", "organiser", "admin"), order=5, context=my_exams_panel)
     register_bank_usage(bank_references)
     signals.roster_changed.connect(_admit_on_roster_change, weak=False)
+    signals.officers_uncounted.connect(_withdraw_on_uncounted, weak=False)
 
 
 def _admit_on_roster_change(officer_ids, **_) -> None:
@@ -56,3 +57,10 @@ def _admit_on_roster_change(officer_ids, **_) -> None:
     from .candidates import admit_to_open_exams
 
     admit_to_open_exams(officer_ids)
+
+
+def _withdraw_on_uncounted(officer_ids, **_) -> None:
+    """Accounts that no longer count as officers leave the open exams they have not started."""
+    from .candidates import withdraw_from_open_exams
+
+    withdraw_from_open_exams(officer_ids)

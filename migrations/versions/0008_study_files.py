@@ -1,7 +1,7 @@
 """study files: images and PDF attachments for study materials, kept in the database
 
-Revision ID: 0006_i14study_files
-Revises: 0005_source_amendments
+Revision ID: 0008_study_files
+Revises: 0007_ranked_exams
 Create Date: 2026-12-02
 
 Organisers upload images into a material's text and attach PDFs shown inline.
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_i14study_files'
-down_revision = '0005_source_amendments'
+revision = '0008_study_files'
+down_revision = '0007_ranked_exams'
 branch_labels = None
 depends_on = None
 

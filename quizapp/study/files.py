@@ -9,16 +9,22 @@ from __future__ import annotations
 import io
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from .. import timeutil
 from ..errors import DomainError
 from ..extensions import db
+from ..transactions import transaction
 from .models import StudyFile, StudyMaterial
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_PDF_BYTES = 15 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000  # a decompression bomb is refused before it is decoded
+# An upload no material uses (an image left out of the text, a PDF never attached)
+# is deleted this long after it was uploaded.
+UNUSED_AFTER = timedelta(days=7)
 
 IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 
@@ -102,9 +108,21 @@ def store_upload(actor, filename: str, data: bytes, want: str | None = None) -> 
     item = StudyFile(key=secrets.token_urlsafe(24), kind=found.kind, content_type=found.content_type,
                      filename=_clean_name(filename, found.kind), size=len(data), data=data,
                      uploader_id=getattr(actor, "id", None))
-    db.session.add(item)
-    db.session.commit()
+    with transaction():
+        sweep_unused()
+        db.session.add(item)
     return item
+
+
+def sweep_unused() -> int:
+    """Delete uploads older than UNUSED_AFTER that no material uses: not attached, and
+    their URL in no material's text (in the caller's transaction). Returns how many."""
+    # LIKE treats "_" in a key as a wildcard: at worst a file is kept, never lost.
+    used = sa.select(StudyMaterial.id).where(StudyMaterial.body_html.contains(StudyFile.key))
+    result = db.session.execute(sa.delete(StudyFile).where(
+        StudyFile.material_id.is_(None), StudyFile.created_at < timeutil.now() - UNUSED_AFTER,
+        ~used.exists()).execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def by_key(key: str) -> StudyFile | None:

@@ -6,6 +6,7 @@ from datetime import date
 
 import nh3
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from .. import timeutil
 from ..audit.services import record
@@ -127,7 +128,8 @@ def save_material(actor, data: MaterialInput, material: StudyMaterial | None = N
         db.session.flush()
         where = "、".join(d.path for d in departments) or "全局"
         record(actor, "study.material_publish" if creating else "study.material_edit", target=material,
-               summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}）")
+               summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}"
+                       + "".join(f"，附PDF“{f.filename}”" for f in material.attachments) + "）")
     return material
 
 
@@ -182,6 +184,7 @@ def materials_for(officer: Officer, series: str | None = None) -> list[tuple[Stu
                                          MaterialRead.officer_id == officer.id))
         .where(visible_condition(officer))
         .order_by(StudyMaterial.published_on.desc(), StudyMaterial.id.desc())
+        .options(selectinload(StudyMaterial.attachments))  # the list marks materials with a PDF
     )
     if series:
         query = query.where(StudyMaterial.series == series)

@@ -127,9 +127,11 @@ def test_a_pdf_material_shows_the_viewer_and_counts_minutes(client):
     assert [f.filename for f in material.attachments] == ["学习辅导.pdf"]
 
     as_officer(client)
+    listing = client.get("/study/").get_data(as_text=True)
+    assert "党章学习辅导</a> <span class=\"tag warn\">新</span><span class=\"tag\">含PDF</span>" in listing
     page = client.get(f"/study/materials/{material.id}").get_data(as_text=True)
     assert f'data-src="{upload["url"]}"' in page and "PDF：学习辅导.pdf" in page
-    assert "vendor/pdfjs/pdf.min.mjs" in page and "js/study_pdf.mjs" in page
+    assert "vendor/pdfjs/pdf.min.js" in page and "js/study_pdf.js" in page
     assert f'data-material-id="{material.id}"' in page  # the page's heartbeat counts the reading
     assert client.get(upload["url"]).data.startswith(b"%PDF-")
     token = csrf_token(client, "/")
@@ -175,3 +177,24 @@ def test_a_refused_save_keeps_the_uploaded_pdf_and_a_foreign_key_is_refused(clie
     page = publish(client, token, "<p>正文</p>", [upload["key"]]).get_data(as_text=True)
     assert "PDF附件不存在或已失效，请重新上传。" in page
     assert db.session.scalar(sa.select(sa.func.count(StudyMaterial.id))) == 0
+
+
+def test_an_edit_removes_a_pdf_and_the_audit_names_the_attachments(client):
+    from quizapp.audit.models import AuditEntry
+
+    token = organiser(client)
+    first = send(client, token, pdf_bytes(), "第一份.pdf", "pdf").get_json()
+    second = send(client, token, pdf_bytes(), "第二份.pdf", "pdf").get_json()
+    publish(client, token, "<p>正文</p>", [second["key"], first["key"]])
+    material = db.session.scalar(sa.select(StudyMaterial))
+    assert [f.filename for f in material.attachments] == ["第二份.pdf", "第一份.pdf"]  # the publisher's order
+    edit = client.get(f"/study/manage/{material.id}").get_data(as_text=True)
+    assert f'value="{first["key"]}"' in edit and f'value="{second["key"]}"' in edit and ">移除<" in edit
+    client.post(f"/study/manage/{material.id}", data={
+        "csrf_token": token, "title": material.title, "series": "", "published_on": "2026-01-05",
+        "body": "<p>正文</p>", "attachments": [first["key"]]})
+    db.session.expire_all()
+    assert [f.filename for f in material.attachments] == ["第一份.pdf"]
+    assert client.get(second["url"]).status_code == 404  # removed from the database, not only from the page
+    summaries = list(db.session.scalars(sa.select(AuditEntry.summary).order_by(AuditEntry.id)))
+    assert "附PDF“第二份.pdf”，附PDF“第一份.pdf”" in summaries[0] and "附PDF“第一份.pdf”）" in summaries[1]

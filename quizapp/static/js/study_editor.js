@@ -22,7 +22,7 @@
         if (response.ok && body) { return body; }
         var message = body && body.error && body.error.message;
         if (!message) {
-          message = response.status === 413 ? "文件太大，无法上传。" : "上传失败（" + response.status + "），请重试。";
+          message = response.status === 413 ? "文件太大，无法上传（图片最大5 MB，PDF最大15 MB）。" : "上传失败（" + response.status + "），请重试。";
         }
         throw new Error(message);
       });

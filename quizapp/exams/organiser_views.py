@@ -9,6 +9,7 @@ from ..auth.access import organiser_required
 from ..roster.services import departments_visible_to
 from . import queries
 from .access import managed_exam
+from ..reports.services import display_department
 from .candidates import draw_candidates, draw_departments, plan_draw, replace_candidate
 from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
 from .errors import ExamError
@@ -123,7 +124,7 @@ def close(exam_id: int):
 def remind(exam_id: int):
     """In-app reminder to those who have not started: all of them, or one department's."""
     department = request.form.get("department") or None
-    who = f"{department}的" if department else ""
+    who = f"{display_department(department)}的" if department else ""
     _action(exam_id, remind_not_started, f"已提醒{who}{{result}}名未参考人员。", department)
     return redirect(_local_next() or url_for(".detail", exam_id=exam_id))
 

@@ -239,8 +239,9 @@ def board_people(exam_id: int):
         abort(404)
     departments = [d["department"] for d in exam_board(exam)["departments"]]
     department = request.args.get("department") or None
-    if department not in departments:
-        department = None
+    unknown = department if department is not None and department not in departments else None
+    if unknown:
+        department = None  # said on the page: the list shows every department instead
     return render_template("exams/manage/board_people.html", exam=exam, state=state, states=BOARD_STATES,
-                           departments=departments, department=department,
+                           departments=departments, department=department, unknown_department=unknown,
                            people=people_in_state(exam, state, department), form=ActionForm())

@@ -315,3 +315,11 @@ def test_draw_form_errors_are_in_chinese_next_to_the_field_at_fault(app, client)
     too_big = client.post(path, data={"csrf_token": token, "allocation": "equal", "size": "99", "confirm": ""})
     assert _field_error(too_big.get_data(as_text=True), "size") .endswith("名在岗民警，不能抽取99人。")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Candidate)) == 0
+
+
+def test_board_names_for_a_department_not_in_the_exam_say_so_and_list_everyone(app, client):
+    organiser, people, exam = _board_world()
+    login(client, organiser.badge)
+    html = client.get(f"/manage/exams/{exam.id}/board/people?state=not_started&department=市公安局/政治处") \
+        .get_data(as_text=True)
+    assert "本次考试没有“市公安局/政治处”的考生" in html and "共3人" in html

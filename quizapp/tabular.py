@@ -98,10 +98,13 @@ def read_rows(filename: str, data: bytes) -> list[list[str]]:
         text = decode_text(data)
         if any(ch in text[:4096] for ch in "\x00\x01\x02\x03\x04\x05\x06\x07\x08"):
             raise TableError("文件内容不是文本表格，请上传xlsx、xls或csv文件。")
+        reader = csv.reader(io.StringIO(text, newline=""))
         try:
-            rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+            rows = [[cell.strip() for cell in row] for row in reader]
         except csv.Error as exc:
-            raise TableError(f"CSV格式有误：{exc}") from exc
+            # csv's own message is English ("field larger than field limit"): say it in Chinese.
+            raise TableError(f"CSV格式有误（第{reader.line_num}行附近）：引号不成对或单元格过长。"
+                             "可用Excel打开后另存为xlsx再上传。") from exc
     else:
         if kind == "xlsx":
             check_zip(data)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite on a fresh machine:
 #   bash tests/run.sh [pytest args]
-# Installs Chromium and a CJK font with apt-get when missing (browser tests),
+# Installs Chromium, a CJK font and npm with apt-get when missing (browser tests), axe-core
+# from npm (the accessibility checks of the page walker; injected from disk, no CDN),
 # creates .venv with the package and its test extras, then runs pytest.
 # With TEST_DATABASE_URL set, every database test also runs on PostgreSQL.
 set -euo pipefail
@@ -13,6 +14,17 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "we
   else
     sudo apt-get update -qq && sudo apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
   fi
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && apt-get install -y -qq npm >/dev/null
+  else
+    sudo apt-get update -qq && sudo apt-get install -y -qq npm >/dev/null
+  fi
+fi
+if [ ! -f tests/browser/axe/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tests/browser/axe --no-audit --no-fund --silent
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, str] = {
     "officer.scope": "设置管理范围",
     "officer.email": "修改邮箱",
     "officer.create_admin": "创建管理员",
+    "officer.service_account": "设置服务账号",
 }
 
 

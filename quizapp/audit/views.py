@@ -8,6 +8,7 @@ from flask import Blueprint, Response, render_template, request
 from .. import timeutil
 from ..auth.access import admin_required
 from ..extensions import db
+from ..labels import target_label
 from .services import ACTION_LABELS, AuditFilter, audit_query, changes_text
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -57,7 +58,7 @@ def export():
     add_sheet(workbook, "审计日志", ["时间", "操作人警号", "操作人", "操作", "对象", "内容", "变更", "来源地址"], (
         (timeutil.format_local(e.at, "%Y-%m-%d %H:%M:%S"), e.actor.badge if e.actor else "",
          e.actor.name if e.actor else "系统", ACTION_LABELS.get(e.action, e.action),
-         f"{e.target_type or ''} {e.target_id or ''}".strip(), e.summary, changes_text(e), e.address or "")
+         target_label(e.target_type, e.target_id), e.summary, changes_text(e), e.address or "")
         for e in entries))
     response = Response(workbook_bytes(workbook),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

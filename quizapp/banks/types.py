@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..labels import QUESTION_TYPES as QUESTION_TYPE_LABELS
+
 OPTION_KEYS = "ABCDEFGH"
 MAX_BLANKS = 20
 
@@ -67,7 +69,8 @@ class QuestionType:
 
 
 class SingleChoice(QuestionType):
-    code, label, macro = "single", "单选", "single_input"
+    code, macro = "single", "single_input"
+    label = QUESTION_TYPE_LABELS[code]
 
     def validate_key(self, key, options):
         if len(options) < 2:
@@ -87,7 +90,8 @@ class SingleChoice(QuestionType):
 
 
 class MultipleChoice(QuestionType):
-    code, label, macro = "multiple", "多选", "multiple_input"
+    code, macro = "multiple", "multiple_input"
+    label = QUESTION_TYPE_LABELS[code]
 
     def _letters(self, value, options, what: str) -> list[str]:
         if isinstance(value, str):
@@ -152,7 +156,8 @@ def parse_judge(value) -> bool:
 
 
 class Judge(QuestionType):
-    code, label, macro = "judge", "判断", "judge_input"
+    code, macro = "judge", "judge_input"
+    label = QUESTION_TYPE_LABELS[code]
     has_options = False
 
     def validate_key(self, key, options):
@@ -175,7 +180,8 @@ class Judge(QuestionType):
 
 
 class Fill(QuestionType):
-    code, label, macro = "fill", "填空", "fill_input"
+    code, macro = "fill", "fill_input"
+    label = QUESTION_TYPE_LABELS[code]
     has_options = False
 
     def validate_key(self, key, options):

@@ -18,10 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timeutil
 from ..extensions import UTCDateTime, db
+from ..labels import CONTEST_STATUSES as STATUSES
+from ..labels import ROUND_KINDS, TEAM_SCORING
 
-ROUND_KINDS = {"required": "必答题", "buzz": "抢答题", "risk": "风险题"}
-TEAM_SCORING = {"sum": "队员得分之和", "average": "队员平均分"}
-STATUSES = {"lobby": "等待开始", "running": "进行中", "finished": "已结束"}
 PHASES = {
     "lobby": "等待开始",
     "ready": "准备出题",

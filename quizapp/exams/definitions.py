@@ -98,8 +98,8 @@ def _fixed_rows(spec: ExamSpec, errors: list[FieldError]) -> list[ExamQuestion]:
             for n, qid in enumerate(ids, start=1)]
 
 
-def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
-    """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
+def _checked(actor, spec: ExamSpec):
+    """The spec's departments and paper rows; SpecError with every problem, ExamError for departments."""
     departments = resolve_departments(actor, spec.departments)
     errors = spec.problems()
     paper_readable = not any(error.field.startswith("paper") for error in errors)
@@ -107,6 +107,18 @@ def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
     fixed_rows = _fixed_rows(spec, errors) if spec.questions and paper_readable else []
     if errors:
         raise SpecError(errors)
+    return departments, rules_rows, fixed_rows
+
+
+def check_exam(actor, spec: ExamSpec) -> None:
+    """Refuse a definition exactly as creating the exam would, and create nothing (a schedule's
+    template, a form shown again with every problem)."""
+    _checked(actor, spec)
+
+
+def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
+    """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
+    departments, rules_rows, fixed_rows = _checked(actor, spec)
     for name in _PLAIN_FIELDS:
         setattr(exam, name, getattr(spec, name))
     exam.title = spec.title.strip()
@@ -127,7 +139,8 @@ def spec_from_exam(exam: Exam) -> ExamSpec:
         pass_mark=exam.pass_mark, total_points=exam.total_points, duration_minutes=exam.duration_minutes,
         attempts_allowed=exam.attempts_allowed, shuffle_questions=exam.shuffle_questions,
         shuffle_options=exam.shuffle_options, partial_credit=exam.partial_credit, show_results=exam.show_results,
-        start_delay_seconds=exam.start_delay_seconds, rules=exam.rules,
+        start_delay_seconds=exam.start_delay_seconds, rules=exam.rules, ranked=exam.ranked,
+        team_top_n=exam.team_top_n,
     )
 
 
@@ -252,7 +265,9 @@ def create_makeup(actor, exam: Exam, opens_at: datetime | None = None, closes_at
         raise ExamError("所有考生均已合格，无需补考。", status=409, code="nobody_to_makeup")
     opens_at = opens_at or timeutil.now()
     closes_at = closes_at or opens_at + max(exam.closes_at - exam.opens_at, timedelta(days=1))
-    spec = replace(spec_from_exam(exam), title=f"{exam.title}（补考）", opens_at=opens_at, closes_at=closes_at)
+    # A makeup is a second chance to pass, not a second contest: never ranked (nor its points).
+    spec = replace(spec_from_exam(exam), title=f"{exam.title}（补考）", opens_at=opens_at, closes_at=closes_at,
+                   ranked=False, team_top_n=None)
     makeup = Exam(created_by_id=getattr(actor, "id", None), makeup_of_id=exam.id)
     with transaction():
         _apply(actor, makeup, spec)

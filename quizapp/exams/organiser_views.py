@@ -1,19 +1,22 @@
 """Organiser pages: exams list, create/edit/clone/close, draw, candidates, live board, makeup."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import timeutil
 from ..auth.access import organiser_required
-from ..roster.services import departments_visible_to
+from ..reports.xlsx import content_disposition
+from ..roster.services import departments_visible_to, scope_departments
 from . import queries
 from .access import managed_exam
 from ..reports.services import display_department
 from .candidates import draw_candidates, draw_departments, plan_draw, replace_candidate
-from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
+from .definitions import clone_exam, close_exam, create_exam, create_makeup, spec_from_exam, update_exam
 from .errors import ExamError
-from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
+from .form_data import bank_catalogue, department_tree, officers_in_scope
+from .forms import TYPE_CHOICES, ActionForm, DrawForm, ExamForm, MakeupForm
+from .links import exam_link, exam_qr_png, exam_qr_svg, qr_file_name
 from .models import ALLOCATIONS, Exam
 from .progress import board as exam_board
 from .progress import STATES as BOARD_STATES
@@ -27,7 +30,7 @@ def _exam(exam_id: int) -> Exam:
     return managed_exam(current_user, exam_id)
 
 
-def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
+def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str], dict]:
     departments = departments_visible_to(current_user)
     form = ExamForm().setup(queries.banks_by_name(), departments, queries.officer_tags())
     if request.method == "GET":
@@ -35,7 +38,25 @@ def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
             form.fill_from(exam)
         else:
             form.default_window()
-    return form, {d.id: d.path for d in departments}
+    return form, {d.id: d.path for d in departments}, form_context(departments)
+
+
+def form_context(departments) -> dict:
+    """What the shared exam controls show: the department tree and each bank's chapters."""
+    return {"department_tree": department_tree(departments), "catalogue": bank_catalogue(),
+            "type_choices": TYPE_CHOICES}
+
+
+@bp.route("/scope-count")
+@organiser_required
+def scope_count():
+    """How many active officers the chosen departments (none: the organiser's scope) and groups hold,
+    for the live count on the exam and schedule forms."""
+    visible = {d.id: d for d in departments_visible_to(current_user)}
+    chosen = [visible[i] for i in request.args.getlist("departments", type=int) if i in visible]
+    if not chosen:
+        chosen = scope_departments(current_user) or []  # an organiser limited to part of the bureau: his part
+    return jsonify(count=officers_in_scope(chosen, request.args.getlist("groups")))
 
 
 @bp.route("")
@@ -48,18 +69,20 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @organiser_required
 def create():
-    """Define a new exam."""
-    form, paths = _exam_form()
-    if form.validate_on_submit():
-        try:
-            exam = create_exam(current_user, form.to_spec(paths))
-        except ExamError as error:
-            form.show_errors(error.extra.get("errors", ()))
-            flash(error.message, "error")
-        else:
-            flash("考试已创建。" + ("请抽取考生。" if exam.mode == "sample" else ""), "success")
-            return redirect(url_for(".draw" if exam.mode == "sample" else ".detail", exam_id=exam.id))
-    return render_template("exams/manage/form.html", form=form, exam=None)
+    """Define a new exam; every problem is shown beside its field at once."""
+    form, paths, context = _exam_form()
+    if form.is_submitted():
+        spec = form.checked_spec(current_user, paths)
+        if spec is not None:
+            try:
+                exam = create_exam(current_user, spec)
+            except ExamError as error:
+                form.refuse(error.extra.get("errors", ()))
+                flash(error.message, "error")
+            else:
+                flash("考试已创建。" + ("请抽取考生。" if exam.mode == "sample" else ""), "success")
+                return redirect(url_for(".draw" if exam.mode == "sample" else ".detail", exam_id=exam.id))
+    return render_template("exams/manage/form.html", form=form, exam=None, **context)
 
 
 @bp.route("/<int:exam_id>/edit", methods=["GET", "POST"])
@@ -67,17 +90,19 @@ def create():
 def edit(exam_id: int):
     """Change an exam before it opens."""
     exam = _exam(exam_id)
-    form, paths = _exam_form(exam)
-    if form.validate_on_submit():
-        try:
-            update_exam(current_user, exam, form.to_spec(paths))
-        except ExamError as error:
-            form.show_errors(error.extra.get("errors", ()))
-            flash(error.message, "error")
-        else:
-            flash("考试已修改。", "success")
-            return redirect(url_for(".detail", exam_id=exam.id))
-    return render_template("exams/manage/form.html", form=form, exam=exam)
+    form, paths, context = _exam_form(exam)
+    if form.is_submitted():
+        spec = form.checked_spec(current_user, paths, base=spec_from_exam(exam))
+        if spec is not None:
+            try:
+                update_exam(current_user, exam, spec)
+            except ExamError as error:
+                form.refuse(error.extra.get("errors", ()))
+                flash(error.message, "error")
+            else:
+                flash("考试已修改。", "success")
+                return redirect(url_for(".detail", exam_id=exam.id))
+    return render_template("exams/manage/form.html", form=form, exam=exam, **context)
 
 
 @bp.route("/<int:exam_id>")
@@ -87,7 +112,30 @@ def detail(exam_id: int):
     exam = _exam(exam_id)
     return render_template("exams/manage/detail.html", exam=exam, board=exam_board(exam),
                            draw=queries.latest_draw(exam), form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
-                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None)
+                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None,
+                           link=exam_link(exam), qr=exam_qr_svg(exam))
+
+
+@bp.route("/<int:exam_id>/qr.<any(png, svg):kind>")
+@organiser_required
+def qr_download(exam_id: int, kind: str):
+    """下载二维码: the exam's link as a PNG or SVG file with a Chinese name."""
+    exam = _exam(exam_id)
+    if kind == "png":
+        response = Response(exam_qr_png(exam), mimetype="image/png")
+    else:
+        svg = '<?xml version="1.0" encoding="utf-8"?>\n' + str(exam_qr_svg(exam))  # a file, not markup
+        response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = content_disposition(qr_file_name(exam, kind))
+    return response
+
+
+@bp.route("/<int:exam_id>/notice")
+@organiser_required
+def notice(exam_id: int):
+    """The A4 notice to print: title, window, duration, the QR code and the link."""
+    exam = _exam(exam_id)
+    return render_template("exams/manage/notice.html", exam=exam, link=exam_link(exam), qr=exam_qr_svg(exam))
 
 
 def _action(exam_id: int, function, success: str, *args):

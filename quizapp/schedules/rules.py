@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from .. import labels
+
 
 class RuleError(ValueError):
     """A calendar rule that cannot be evaluated, with a Chinese message."""
@@ -54,8 +56,7 @@ class CalendarRule:
         return " ".join(p for p in parts if p and p != "*") + f" {self.hour:02d}:{self.minute:02d}，开放{self.open_days}天"
 
 
-WEEKDAY_NAMES = {"mon": "周一", "tue": "周二", "wed": "周三", "thu": "周四", "fri": "周五", "sat": "周六",
-                 "sun": "周日"}
+WEEKDAY_NAMES = labels.WEEKDAYS
 
 QUARTERLY = CalendarRule()
 

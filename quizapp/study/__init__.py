@@ -1,4 +1,6 @@
 """Study: materials (weekly series), honest study minutes and the minutes dashboard."""
+import mimetypes
+
 from flask import Flask
 
 from ..web import register_home_panel, register_nav
@@ -21,6 +23,9 @@ def init_app(app: Flask) -> None:
     from .api import blp as api_blp
     from .views import bp
 
+    # pdf.js ships as ES modules; browsers refuse a module served as octet-stream,
+    # and Python knows .mjs only from some systems' mime.types.
+    mimetypes.add_type("text/javascript", ".mjs")
     app.register_blueprint(bp)
     api.register(app, api_blp)
     # Heartbeats credit at most the real elapsed time, so throttling them protects

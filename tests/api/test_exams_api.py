@@ -216,3 +216,8 @@ def test_a_revoked_token_cannot_save_and_the_page_saves_with_its_cookie_and_csrf
     db.session.execute(sa.update(LoginSession).values(revoked_at=timeutil.now()))
     db.session.commit()
     assert browser.put(url, json={"answer": None, "seq": 3}, headers={"X-CSRFToken": token}).status_code == 401
+
+
+def test_an_organiser_reads_the_exams_short_link(client, world):
+    body = client.get(f"/api/v1/exams/{world['exam'].id}", headers=world["organiser"]).get_json()
+    assert body["link"] == f"http://localhost/k/{world['exam'].link_code}"

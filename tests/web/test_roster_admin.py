@@ -187,3 +187,26 @@ def test_an_import_that_generates_no_passwords_offers_no_slips(client):
         row[4] = "Chushi2026x"
     html = _import(client, rows).get_data(as_text=True)
     assert "导入完成：新增2人" in html and 'class="slip"' not in html and "下载初始密码" not in html
+
+
+def test_admin_marks_an_account_as_service_account_on_its_page_and_back(client):
+    admin_client(client)
+    officer = make_officer(badge="310001", name="王伟")
+    page = client.get(f"/admin/officers/{officer.id}").get_data(as_text=True)
+    assert "服务账号" in page and "不计为民警" in page
+    token = csrf_token(client, f"/admin/officers/{officer.id}")
+    response = client.post(f"/admin/officers/{officer.id}/service", data={"csrf_token": token, "service": "y"},
+                           follow_redirects=True)
+    assert "已设为服务账号" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert get_officer("310001").is_service_account
+    listing = client.get("/admin/officers?q=310001").get_data(as_text=True)
+    assert "服务账号</span>" in listing
+    only_service = client.get("/admin/officers?service=1").get_data(as_text=True)
+    assert "310001" in only_service and "100001" not in only_service
+    assert "310001" not in client.get("/admin/officers?service=0").get_data(as_text=True)
+
+    response = client.post(f"/admin/officers/{officer.id}/service", data={"csrf_token": token}, follow_redirects=True)
+    assert "已取消服务账号" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not get_officer("310001").is_service_account

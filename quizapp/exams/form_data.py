@@ -2,23 +2,12 @@
 bank's chapters with the number of questions of each type (served to the page as JSON)."""
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 
-from ..banks.citations import chinese_number
+from ..banks.chapters import chapter_sort_key
 from ..banks.models import Question, QuestionBank
 from ..extensions import db
 from .candidates import officers_for
-
-_NUMBERED = re.compile(r"第\s*([0-9０-９零〇一二三四五六七八九十百千两]+)\s*([编章节讲课单元部分篇])")
-
-
-def chapter_sort_key(chapter: str) -> tuple:
-    """Natural Chinese order: 第二章 before 第十章, 第01讲 before 第2讲; unnumbered chapters last, by name."""
-    numbers = tuple(chinese_number(match[1]) for match in _NUMBERED.finditer(chapter))
-    return (0, numbers, chapter) if numbers else (1, (), chapter)
-
 
 def bank_catalogue() -> dict[str, dict]:
     """Per bank id: its name, questions in circulation per type, and its chapters in natural order

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timeutil
 from ..extensions import UTCDateTime, db
+from ..labels import DIFFICULTIES
 from .citations import format_citation
 
 CATEGORIES = {"theory": "政治理论", "regulations": "法规制度", "other": "其他"}
-# Difficulty is stored as 1–3 and always shown to people by these words (list, filter, form, audit log).
-DIFFICULTY_LABELS = {1: "易", 2: "中", 3: "难"}
+# Difficulty is stored as 1–3 and always shown to people as 易/中/难 (list, filter, form, audit log).
+DIFFICULTY_LABELS = DIFFICULTIES
 
 
 class QuestionBank(db.Model):

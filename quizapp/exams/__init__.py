@@ -48,6 +48,10 @@ def init_app(app: Flask) -> None:
     register_nav("考试管理", "manage_exams.index", ("organiser", "admin"), order=40)
     register_home_panel("exams/_home_officer.html", ("officer", "organiser", "admin"), order=5, context=my_exams_panel)
     register_bank_usage(bank_references)
+    from ..reports.services import display_department
+
+    # 市公安局/治安大队 → 治安大队: the board's and the draw's rows name departments as people say them.
+    app.jinja_env.filters["department_name"] = display_department
     signals.roster_changed.connect(_admit_on_roster_change, weak=False)
     signals.officers_uncounted.connect(_withdraw_on_uncounted, weak=False)
 

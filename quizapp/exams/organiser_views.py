@@ -10,6 +10,7 @@ from ..reports.xlsx import content_disposition
 from ..roster.services import departments_visible_to, scope_departments
 from . import queries
 from .access import managed_exam
+from ..reports.services import display_department
 from .candidates import draw_candidates, draw_departments, plan_draw, replace_candidate
 from .definitions import clone_exam, close_exam, create_exam, create_makeup, spec_from_exam, update_exam
 from .errors import ExamError
@@ -171,7 +172,7 @@ def close(exam_id: int):
 def remind(exam_id: int):
     """In-app reminder to those who have not started: all of them, or one department's."""
     department = request.form.get("department") or None
-    who = f"{department}的" if department else ""
+    who = f"{display_department(department)}的" if department else ""
     _action(exam_id, remind_not_started, f"已提醒{who}{{result}}名未参考人员。", department)
     return redirect(_local_next() or url_for(".detail", exam_id=exam_id))
 
@@ -286,8 +287,9 @@ def board_people(exam_id: int):
         abort(404)
     departments = [d["department"] for d in exam_board(exam)["departments"]]
     department = request.args.get("department") or None
-    if department not in departments:
-        department = None
+    unknown = department if department is not None and department not in departments else None
+    if unknown:
+        department = None  # said on the page: the list shows every department instead
     return render_template("exams/manage/board_people.html", exam=exam, state=state, states=BOARD_STATES,
-                           departments=departments, department=department,
+                           departments=departments, department=department, unknown_department=unknown,
                            people=people_in_state(exam, state, department), form=ActionForm())

@@ -67,7 +67,8 @@ def distribution_chart(bins: Sequence[Bin]) -> Markup:
 
 def pass_rate_chart(rows: Sequence[DepartmentRow]) -> Markup:
     """Horizontal bars of each department's pass rate, in percent."""
-    rows = [r for r in rows if r.pass_rate is not None]
+    # pygal draws the first bar at the bottom: reversed, the chart reads top-down like the table below it.
+    rows = [r for r in reversed(rows) if r.pass_rate is not None]
     labels = [r.department for r in rows]
     # truncate_label=-1: never shorten a department's name; the margin makes room for it.
     chart = pygal.HorizontalBar(**_options(None, range=(0, 100), truncate_label=-1,

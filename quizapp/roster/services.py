@@ -192,7 +192,8 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
                 password = row.password
                 if password is None:
                     password = generate_password()
-                    report.generated_passwords.append({"badge": row.badge, "name": row.name, "password": password})
+                    report.generated_passwords.append({"badge": row.badge, "name": row.name, "password": password,
+                                                       "department": row.department_path})
                 officer = Officer(
                     badge=row.badge, name=row.name, department=department, role=row.role,
                     password_hash=hash_password(password), must_change_password=row.password is None,

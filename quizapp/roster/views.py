@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
 
 from .. import uploads
 from ..auth.access import admin_required
 from ..extensions import db
-from . import services
+from . import services, slips
 from .forms import (ActionForm, OfficerDepartmentForm, OfficerEmailForm, OfficerRoleForm, OfficerScopeForm,
                     RosterConfirmForm, RosterUploadForm, ServiceAccountForm)
 from .models import POLITICAL_STATUSES, Department, Officer
@@ -149,7 +150,25 @@ def import_confirm():
     if report.ok:
         uploads.discard(upload)
         db.session.commit()
-    return render_template("roster/result.html", report=report, filename=upload.filename)
+    address = login_address()
+    passwords = report.generated_passwords if report.ok else []
+    return render_template("roster/result.html", report=report, filename=upload.filename, address=address,
+                           slips=slips.slips(passwords, address),
+                           passwords_xlsx=slips.passwords_xlsx_link(passwords, address) if passwords else None)
+
+
+def login_address() -> str:
+    """The site's login page as officers type or scan it: QUIZAPP_BASE_URL when set, else this request's host."""
+    base = current_app.config.get("QUIZAPP_BASE_URL") or request.url_root.rstrip("/")
+    return base + url_for("auth.login")
+
+
+@bp.route("/roster/login-qr.svg")
+@admin_required
+def login_qr():
+    """The QR code printed on every password slip: the login page."""
+    return Response(slips.login_qr(login_address()), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 @bp.route("/roster/template.xlsx")

@@ -21,7 +21,7 @@ from .models import Exam
 from .progress import board, remind_not_started
 from .schemas import (AbsenceSchema, AbsenceWriteSchema, AnswerWriteSchema, AttemptResultSchema, AttemptStartSchema,
                       BoardSchema, ClosedSchema, CountSchema, CreatedSchema, DrawResultSchema, DrawWriteSchema,
-                      ExamDetailSchema, ExamListItemSchema, ExamListQuerySchema, ExamPatchSchema, ExamWriteSchema, MakeupWriteSchema,
+                      ExamDetailSchema, ExamListItemSchema, ExamListQuerySchema, ExamPatchSchema, ExamWriteSchema, MakeupWriteSchema, RemindWriteSchema,
                       SavedSchema, SubmittedSchema)
 from .saving import save_answer, save_caller_id
 from .spec import ExamSpec
@@ -288,12 +288,14 @@ class ExamMakeup(MethodView):
 @blp.route("/exams/<int:exam_id>/remind")
 class ExamRemind(MethodView):
     @organiser_required
+    @blp.arguments(RemindWriteSchema, required=False)
     @blp.response(200, CountSchema)
     @blp.alt_response(403, description="Not an organiser of this exam")
     @blp.alt_response(404, description="No such exam")
     @blp.alt_response(409, description="The exam has closed")
+    @blp.alt_response(422, description="No candidate of this exam is in that department")
     @blp.doc(security=SECURITY)
-    def post(self, exam_id):
-        """Send an in-app reminder to the candidates who have not started."""
-        _, count = _organiser_action(remind_not_started, exam_id)
+    def post(self, body, exam_id):
+        """Send an in-app reminder to the candidates who have not started (optionally one department's)."""
+        _, count = _organiser_action(remind_not_started, exam_id, (body or {}).get("department"))
         return {"count": count}

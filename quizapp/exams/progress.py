@@ -99,6 +99,10 @@ def remind_not_started(actor, exam: Exam, department: str | None = None) -> int:
     require_manager(actor, exam)
     if exam.is_closed:
         raise ExamError("考试已结束。", status=409, code="exam_closed")
+    if department and not db.session.scalar(
+            sa.select(sa.func.count(Candidate.id)).join(Department, Department.id == Candidate.department_id)
+            .where(*_candidates(exam, department))):
+        raise ExamError(f"本次考试没有“{department}”的考生。", code="unknown_department", field="department")
     stamp = timeutil.now().strftime("%Y%m%d%H")
     with transaction():
         count = notify(not_started_officer_ids(exam, department), "reminder", f"请尽快参加考试：{exam.title}",

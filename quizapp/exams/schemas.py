@@ -223,6 +223,11 @@ class CountSchema(Schema):
     count = fields.Integer()
 
 
+class RemindWriteSchema(Schema):
+    department = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "a department path of the exam's candidates: remind only its people (default: everyone)"})
+
+
 class ReviewItemSchema(PaperQuestionSchema):
     answer = fields.Raw(allow_none=True)
     correct = fields.Boolean(allow_none=True)

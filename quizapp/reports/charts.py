@@ -18,7 +18,7 @@ STYLE = Style(
     foreground_subtle="#ccc", colors=("#1d4ed8", "#16a34a", "#dc2626", "#d97706"),
     font_family="'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif",
     label_font_size=14, major_label_font_size=14, value_font_size=14, value_label_font_size=14,
-    title_font_size=16,
+    title_font_size=16, no_data_font_size=18,
 )
 MARGIN = 12
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)

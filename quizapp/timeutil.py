@@ -59,7 +59,8 @@ def isoformat(moment: datetime | None) -> str | None:
 # client's own X-Request-Start, can let that client claim at most this much. 3 s is
 # more than a healthy server queues a request in a hall (the live contest's target is
 # every phone served within 1 s) and small beside an answering window (the demo's and
-# the bench's are 8-20 s), so queueing is absorbed and a forged time buys little. Ahead of the app's clock (another host's clock drifting) counts as now.
+# the bench's are 8-20 s), so queueing is absorbed and a forged time buys little.
+# Ahead of the app's clock (another host's clock drifting) counts as now.
 RECEIPT_SKEW = timedelta(seconds=3)
 RECEIPT_HEADER = "X-Request-Start"
 _RECEIPT_KEY = "quizapp.received_at"  # in the WSGI environ: one value per request

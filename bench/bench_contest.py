@@ -333,10 +333,13 @@ def verify(url: str, contest_id: int, record: Record, phones: int) -> dict:
 
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        stored = {(row.position, row.officer_index) for row in connection.execute(sa.text(
-            "SELECT q.position, CAST(substr(o.badge, 2) AS INTEGER) AS officer_index FROM live_answers a "
-            "JOIN live_questions q ON q.id = a.question_id JOIN officers o ON o.id = a.officer_id "
-            "WHERE a.contest_id = :c"), {"c": contest_id})}
+        rows = connection.execute(sa.text(
+            "SELECT q.position, CAST(substr(o.badge, 2) AS INTEGER) AS officer_index, a.received_at "
+            "FROM live_answers a JOIN live_questions q ON q.id = a.question_id JOIN officers o ON o.id = a.officer_id "
+            "WHERE a.contest_id = :c"), {"c": contest_id}).all()
+        stored = {(row.position, row.officer_index) for row in rows}
+        # nginx's $msec has whole milliseconds, the app's clock microseconds: shows which one decided
+        whole_ms = sum(1 for row in rows if _as_datetime(row.received_at).microsecond % 1000 == 0)
         buzz_rows = connection.execute(sa.text(
             "SELECT q.position, a.id, a.received_at, a.correct, a.points FROM live_answers a "
             "JOIN live_questions q ON q.id = a.question_id JOIN live_rounds r ON r.id = q.round_id "
@@ -360,8 +363,15 @@ def verify(url: str, contest_id: int, record: Record, phones: int) -> dict:
         if (earliest is None and paid) or (earliest is not None and [r.id for r in paid] != [earliest.id]):
             winners_ok = False
     return {"sent_before_close": len(before_close), "stored": len(stored), "lost": len(lost),
+            "stored_with_whole_ms_receipt": whole_ms,
             "refused_before_close": refused, "buzz_questions": len(buzz), "buzz_winners_earliest": winners_ok,
             "lost_examples": lost[:5]}
+
+
+def _as_datetime(value):
+    """SQLite hands back the stored text, PostgreSQL a datetime."""
+    from datetime import datetime
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def main() -> None:
@@ -470,7 +480,8 @@ def report(args, data, record: Record, check: dict, elapsed, cpu_app, cpu_db, lo
     phone_seconds = args.phones * elapsed
     total_requests = sum(v for k, v in record.requests.items() if k != "errors")
     print(json.dumps({
-        "phones": args.phones, "poll_ms": args.poll_ms, "simulate_proxy": args.simulate_proxy, "questions": len(record.shows), "seconds": round(elapsed, 1),
+        "phones": args.phones, "poll_ms": args.poll_ms, "simulate_proxy": args.simulate_proxy,
+        "questions": len(record.shows), "seconds": round(elapsed, 1),
         "visible_within_1s_overall": round(sum(1 for d in delays if d <= 1.0) / (args.phones * len(record.shows)), 4),
         "visible_within_1s_worst_question": {"question": worst[0], "share": round(worst[1], 4)},
         "delay_p50_ms": round(statistics.median(delays) * 1000), "delay_p95_ms": round(percentile(delays, .95) * 1000),

@@ -8,7 +8,13 @@ If-None-Match, as live_phone.js does, answers most questions after a think time,
 fetches its own points after each reveal, and records when it first saw each question.
 
   python bench/bench_contest.py --database postgresql+psycopg://postgres@127.0.0.1:5432/test \
-      [--phones 500] [--poll-ms 1000] [--required 20] [--buzz 5]
+      [--phones 500] [--poll-ms 1000] [--required 20] [--buzz 5] [--simulate-proxy]
+
+--simulate-proxy plays nginx's part in the time of receipt: the app runs with
+QUIZAPP_PROXY_HOPS=1 and every request carries X-Request-Start: t=<the moment the
+bench sends it>, which is what deploy/nginx.conf sets (on loopback, sending and
+nginx's receipt are the same moment). Without it the app takes the time itself when a
+worker thread starts on the request, as it does without a proxy.
 
 Reports, per question and overall: the share of phones that saw the question within 1 s
 of the host's "show" and the p95/p99 of that delay; answers sent before the close and
@@ -109,7 +115,10 @@ def seed(url: str, phones: int, required: int, buzz: int, seconds: dict) -> dict
 # ---------------------------------------------------------------- a small HTTP/1.1 client
 
 class Http:
-    """One keep-alive connection, one request at a time (a phone's browser keeps a few)."""
+    """One keep-alive connection, one request at a time (a phone's browser keeps a few).
+    ``stamp``: add X-Request-Start as nginx would (--simulate-proxy)."""
+
+    stamp = False
 
     def __init__(self, port: int):
         self.port = port
@@ -122,6 +131,8 @@ class Http:
                     self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
                 lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1"]
                 lines += [f"{k}: {v}" for k, v in headers.items()]
+                if self.stamp:  # deploy/nginx.conf: proxy_set_header X-Request-Start "t=${msec}";
+                    lines.append(f"X-Request-Start: t={time.time():.3f}")
                 if body is not None:
                     lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
                 self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b""))
@@ -322,10 +333,13 @@ def verify(url: str, contest_id: int, record: Record, phones: int) -> dict:
 
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        stored = {(row.position, row.officer_index) for row in connection.execute(sa.text(
-            "SELECT q.position, CAST(substr(o.badge, 2) AS INTEGER) AS officer_index FROM live_answers a "
-            "JOIN live_questions q ON q.id = a.question_id JOIN officers o ON o.id = a.officer_id "
-            "WHERE a.contest_id = :c"), {"c": contest_id})}
+        rows = connection.execute(sa.text(
+            "SELECT q.position, CAST(substr(o.badge, 2) AS INTEGER) AS officer_index, a.received_at "
+            "FROM live_answers a JOIN live_questions q ON q.id = a.question_id JOIN officers o ON o.id = a.officer_id "
+            "WHERE a.contest_id = :c"), {"c": contest_id}).all()
+        stored = {(row.position, row.officer_index) for row in rows}
+        # nginx's $msec has whole milliseconds, the app's clock microseconds: shows which one decided
+        whole_ms = sum(1 for row in rows if _as_datetime(row.received_at).microsecond % 1000 == 0)
         buzz_rows = connection.execute(sa.text(
             "SELECT q.position, a.id, a.received_at, a.correct, a.points FROM live_answers a "
             "JOIN live_questions q ON q.id = a.question_id JOIN live_rounds r ON r.id = q.round_id "
@@ -349,8 +363,15 @@ def verify(url: str, contest_id: int, record: Record, phones: int) -> dict:
         if (earliest is None and paid) or (earliest is not None and [r.id for r in paid] != [earliest.id]):
             winners_ok = False
     return {"sent_before_close": len(before_close), "stored": len(stored), "lost": len(lost),
+            "stored_with_whole_ms_receipt": whole_ms,
             "refused_before_close": refused, "buzz_questions": len(buzz), "buzz_winners_earliest": winners_ok,
             "lost_examples": lost[:5]}
+
+
+def _as_datetime(value):
+    """SQLite hands back the stored text, PostgreSQL a datetime."""
+    from datetime import datetime
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def main() -> None:
@@ -363,6 +384,9 @@ def main() -> None:
     parser.add_argument("--required-seconds", type=int, default=10)
     parser.add_argument("--buzz-seconds", type=int, default=8)
     parser.add_argument("--workers", help="GUNICORN_WORKERS (default: the config's cores + 1)")
+    parser.add_argument("--simulate-proxy", action="store_true",
+                        help="run the app as behind nginx (QUIZAPP_PROXY_HOPS=1) and send X-Request-Start with "
+                             "each request's send time, as nginx sets it")
     parser.add_argument("--probe", action="store_true",
                         help="instead of a contest: wrk at 32 connections on /healthz, an unchanged poll (304) "
                              "and a changed one (200), 10 s each, for the cost of one request of each kind")
@@ -381,6 +405,9 @@ def main() -> None:
         env = dict(harness.app_env(url), SECRET_KEY=SECRET)
         if os.environ.get("REDIS_URL"):
             env["REDIS_URL"] = os.environ["REDIS_URL"]
+        if args.simulate_proxy:
+            env["QUIZAPP_PROXY_HOPS"] = "1"
+            Http.stamp = True
         # deploy/gunicorn.conf.py as production runs it: cores + 1 workers x 4 threads.
         server = harness.Gunicorn("quizapp:create_app()", env, workers=args.workers, threads=None)
         pids = [server.process.pid] + children(server.process.pid)
@@ -453,7 +480,8 @@ def report(args, data, record: Record, check: dict, elapsed, cpu_app, cpu_db, lo
     phone_seconds = args.phones * elapsed
     total_requests = sum(v for k, v in record.requests.items() if k != "errors")
     print(json.dumps({
-        "phones": args.phones, "poll_ms": args.poll_ms, "questions": len(record.shows), "seconds": round(elapsed, 1),
+        "phones": args.phones, "poll_ms": args.poll_ms, "simulate_proxy": args.simulate_proxy,
+        "questions": len(record.shows), "seconds": round(elapsed, 1),
         "visible_within_1s_overall": round(sum(1 for d in delays if d <= 1.0) / (args.phones * len(record.shows)), 4),
         "visible_within_1s_worst_question": {"question": worst[0], "share": round(worst[1], 4)},
         "delay_p50_ms": round(statistics.median(delays) * 1000), "delay_p95_ms": round(percentile(delays, .95) * 1000),

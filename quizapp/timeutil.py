@@ -1,10 +1,10 @@
 """The one clock: aware UTC datetimes everywhere, shown in the bureau's time zone."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
+from flask import current_app, has_app_context, request
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
@@ -51,3 +51,52 @@ def isoformat(moment: datetime | None) -> str | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.isoformat()
+
+
+# How far before the app's own clock a proxy's receipt time may lie. A request that
+# waited longer than this in gunicorn's queue is counted as received this long ago
+# (still earlier than the app saw it); a proxy set up wrongly, which passed on a
+# client's own X-Request-Start, can let that client claim at most this much. 3 s is
+# more than a healthy server queues a request in a hall (the live contest's target is
+# every phone served within 1 s) and small beside an answering window (the demo's and
+# the bench's are 8-20 s), so queueing is absorbed and a forged time buys little.
+# Ahead of the app's clock (another host's clock drifting) counts as now.
+RECEIPT_SKEW = timedelta(seconds=3)
+RECEIPT_HEADER = "X-Request-Start"
+_RECEIPT_KEY = "quizapp.received_at"  # in the WSGI environ: one value per request
+
+
+def request_received_at() -> datetime:
+    """The server's time of receipt of the current request: the one rule for every time
+    that decides anything (live-contest answers, 抢答 buzzes, 风险题 stakes, the host's
+    steps that open and close answering).
+
+    Behind the trusted proxy (QUIZAPP_PROXY_HOPS > 0, deploy/nginx.conf) it is the time
+    nginx received the request, from the ``X-Request-Start: t=<seconds>`` header nginx
+    sets (overwriting any a client sent), so waiting in gunicorn's queue changes neither
+    who was in time nor who was first; clamped to [now - RECEIPT_SKEW, now]. Without a
+    proxy (the embedded demo, tests, a direct client) the header is never read and the
+    time is when the app first asks during the request. Taken once per request.
+    """
+    cached = request.environ.get(_RECEIPT_KEY)
+    if cached is None:
+        cached = request.environ[_RECEIPT_KEY] = _proxy_receipt(now())
+    return cached
+
+
+def _proxy_receipt(app_now: datetime) -> datetime:
+    if not current_app.config.get("QUIZAPP_PROXY_HOPS"):
+        return app_now
+    value = request.headers.get(RECEIPT_HEADER)
+    if value is None:
+        return app_now
+    text = value.strip()
+    try:
+        seconds = float(text[2:] if text.startswith("t=") else text)
+        stamp = datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):
+        # nginx writes "t=1733130000.123"; anything else is a set-up error worth seeing
+        current_app.logger.warning("unreadable %s header %r: time of receipt taken by the app", RECEIPT_HEADER,
+                                   value[:64])
+        return app_now
+    return min(app_now, max(app_now - RECEIPT_SKEW, stamp))

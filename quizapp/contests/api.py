@@ -4,7 +4,9 @@ answers, stakes, host steps and corrections.
 The phones' poll is the hottest request of a contest (hundreds of phones, about once a
 second each): it checks the signed session cookie for the contest (set when the officer
 joined, after a full login check) and reads one version number; an unchanged version
-is a 304 with no body. Times that decide anything are taken as the request arrives.
+is a 304 with no body. Times that decide anything are the request's time of receipt
+(timeutil.request_received_at: nginx's when behind the trusted proxy), taken before
+anything else.
 """
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ from .models import LiveContest
 from .views import JOINED_KEY
 
 bp = Blueprint("api_live", __name__, url_prefix="/api/v1/live")
+
+
+@bp.before_request
+def _take_receipt_time() -> None:
+    """Every POST here may decide by its time of receipt: take it before the login check."""
+    if request.method == "POST":
+        timeutil.request_received_at()
 
 
 def _json(doc: dict, etag: str | None = None, status: int = 200) -> Response:
@@ -85,12 +94,11 @@ def my_state(contest_id: int):
 @bp.post("/<int:contest_id>/answers")
 def answer(contest_id: int):
     """{"position", "answer"} → {"position", "received_at"}: stored if received in time."""
-    received_at = timeutil.now()  # the deciding time: as the request arrives, before anything else
     if not current_user.is_authenticated:
         raise ContestError("请先登录。", status=401, code="unauthorized")
     body = _body()
     receipt = live_play.submit_answer(current_user.id, contest_id, body.get("position"), body.get("answer"),
-                                      received_at)
+                                      timeutil.request_received_at())
     return _json({"position": receipt.position, "received_at": timeutil.isoformat(receipt.received_at)}, status=201)
 
 
@@ -99,7 +107,8 @@ def answer(contest_id: int):
 def stake(contest_id: int):
     """风险题: {"position", "stake"} with stake 10, 20 or 30."""
     body = _body()
-    chosen = live_play.choose_stake(current_user.id, contest_id, body.get("position"), body.get("stake"))
+    chosen = live_play.choose_stake(current_user.id, contest_id, body.get("position"), body.get("stake"),
+                                    timeutil.request_received_at())
     return _json({"position": body.get("position"), "stake": chosen})
 
 
@@ -136,7 +145,8 @@ def host_state(contest_id: int):
 @organiser_required
 def action(contest_id: int):
     """{"action"}: one host step; returns the console's new document."""
-    contest = live_host.host_action(current_user, contest_id, str(_body().get("action", "")))
+    contest = live_host.host_action(current_user, contest_id, str(_body().get("action", "")),
+                                    timeutil.request_received_at())
     return _json(live_state.host_doc(_contest(contest.id)))
 
 

@@ -1,6 +1,8 @@
 """The officers' use cases in a live contest: join (or rejoin), choose a 风险题 stake,
-answer. Every deciding time is the server's time of receipt, taken by the view as
-the request arrives and passed in here.
+answer. Every deciding time is the server's time of receipt
+(timeutil.request_received_at: nginx's when behind the trusted proxy), taken by the
+view and passed in here, so the order of handling never decides: an answer or stake
+received in time counts even when a worker thread gets to it after the close or show.
 """
 from __future__ import annotations
 
@@ -64,19 +66,22 @@ def is_participant(contest_id: int, officer_id: int) -> bool:
         LiveParticipant.contest_id == contest_id, LiveParticipant.officer_id == officer_id)) is not None
 
 
-def choose_stake(officer_id: int, contest_id: int, position: int, stake, now: datetime | None = None) -> int:
-    """风险题: choose (or change) one's stake while the question is not yet shown. Commits."""
+def choose_stake(officer_id: int, contest_id: int, position: int, stake, received_at: datetime) -> int:
+    """风险题: choose (or change) one's stake, received before the question was shown. Commits."""
     if stake not in RISK_STAKES:
         raise ContestError("分值只能选10、20或30分。", code="invalid_stake")
-    now = now or timeutil.now()
     with contest_write():
         row = _question_row(officer_id, contest_id, position)
         if row.kind != "risk":
             raise ContestError("这道题不是风险题。", status=409, code="not_risk")
-        if row.current_position != position or row.shown_at is not None:
+        # The position cannot move on between a stake's receipt and the show, so a stake
+        # for another question is late (or early) whatever its time.
+        if row.current_position != position or row.settled_at is not None or (
+                row.shown_at is not None and received_at >= row.shown_at):
             raise ContestError("题目已经出示，不能再选择分值。", status=409, code="too_late")
         insert_or_replace(LiveStake, {"question_id": row.id, "officer_id": officer_id, "stake": stake,
-                                      "chosen_at": now}, ["question_id", "officer_id"], ["stake", "chosen_at"])
+                                      "chosen_at": received_at}, ["question_id", "officer_id"],
+                          ["stake", "chosen_at"])
         db.session.commit()
     return stake
 
@@ -89,8 +94,10 @@ def submit_answer(officer_id: int, contest_id: int, position: int, answer, recei
     """
     with contest_write():
         row = _question_row(officer_id, contest_id, position)
-        if row.current_position != position:
-            raise ContestError("这道题不是当前题目。", status=409, code="not_current")
+        # No "is it the current question" test: the host may have gone on to the next
+        # question while this answer, received before the close, waited for a thread.
+        # The times decide: a question never opened refuses, a closed one refuses
+        # what was received after its close.
         taken_at = row.taken_at if row.kind == "buzz" else None
         reason = live_rules.refusal(received_at, row.opened_at, row.deadline, row.closed_at, taken_at, row.paused_at,
                                     row.pauses or ())

@@ -100,7 +100,7 @@ def test_one_answer_each_and_none_before_opening(app):
     with pytest.raises(ContestError) as again:
         answer(officer, contest, 0, "A", start + timedelta(seconds=2))
     assert again.value.code == "already_answered"
-    with pytest.raises(ContestError, match="不是当前题目"):
+    with pytest.raises(ContestError, match="尚未开始作答"):  # the next question
         answer(officer, contest, 1, "A", start + timedelta(seconds=2))
     with pytest.raises(ContestError) as shape:
         answer(officer, contest, 0, ["A", "Z"], start + timedelta(seconds=2))
@@ -138,14 +138,16 @@ def test_risk_round_adds_or_subtracts_the_stake_chosen_before_the_question(app):
     contest, host = make_live_contest(rounds=(("risk", 1),))
     bold, careful, default = (join(contest, f"90000{i}", name) for i, name in enumerate(["三十", "十", "未选"], 1))
     step(contest, host, "start")
-    live_play.choose_stake(bold.id, contest.id, 0, 20)
-    live_play.choose_stake(bold.id, contest.id, 0, 30)  # changed before the show
-    live_play.choose_stake(careful.id, contest.id, 0, 10)
+    now = timeutil.now()
+    live_play.choose_stake(bold.id, contest.id, 0, 20, now)
+    live_play.choose_stake(bold.id, contest.id, 0, 30, now)  # changed before the show
     with pytest.raises(ContestError):
-        live_play.choose_stake(careful.id, contest.id, 0, 15)
-    step(contest, host, "show")
+        live_play.choose_stake(careful.id, contest.id, 0, 15, now)
+    step(contest, host, "show", now=now + timedelta(seconds=1))
+    # received before the show, handled after it (it waited for a worker thread): counts
+    live_play.choose_stake(careful.id, contest.id, 0, 10, now + timedelta(milliseconds=900))
     with pytest.raises(ContestError, match="不能再选择分值"):
-        live_play.choose_stake(careful.id, contest.id, 0, 30)
+        live_play.choose_stake(careful.id, contest.id, 0, 30, now + timedelta(seconds=1))
     step(contest, host, "open")
     start = opened_at(contest)
     answer(bold, contest, 0, WRONG["single"], start + timedelta(seconds=1))
@@ -168,6 +170,20 @@ def test_an_answer_received_before_the_close_counts_even_if_stored_after_it(app)
         answer(join(contest, "900003", "超时"), contest, 0, RIGHT["single"], start + timedelta(seconds=5))
     step(contest, host, "reveal")
     assert scores(contest) == {"及时": 9.5, "落后": 9.0, "超时": 0.0}
+
+
+def test_an_answer_received_before_the_close_counts_even_when_the_host_has_gone_on(app):
+    contest, host = make_live_contest(rounds=(("required", 2),))
+    laggard = join(contest, "900001", "落后")
+    step(contest, host, "start", "show", "open")
+    start = opened_at(contest)
+    step(contest, host, "close", now=start + timedelta(seconds=5))
+    step(contest, host, "reveal", "next", now=start + timedelta(seconds=6))
+    # received at 4 s, before the close; a worker got to it after the host's 下一题
+    answer(laggard, contest, 0, RIGHT["single"], start + timedelta(seconds=4))
+    with pytest.raises(ContestError, match="作答时间已到"):
+        answer(join(contest, "900002", "超时"), contest, 0, RIGHT["single"], start + timedelta(seconds=5))
+    assert scores(contest) == {"落后": 9.0, "超时": 0.0}
 
 
 def test_a_pause_stops_the_clock_and_refuses_answers_meanwhile(app):

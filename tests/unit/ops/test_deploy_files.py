@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 
+from quizapp import timeutil
 from quizapp.ops.doctor import weak_secret
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,6 +22,15 @@ def test_gunicorn_is_sized_for_two_cores_without_preload():
     assert (config["workers"], config["threads"], config["worker_class"]) == (3, 4, "gthread")
     assert config["preload_app"] is False
     assert config["accesslog"] == "-" and config["timeout"] >= 30 and config["graceful_timeout"] >= 20
+
+
+def test_nginx_stamps_every_proxied_request_with_its_time_of_receipt():
+    # The live contest decides by this time (quizapp.timeutil.request_received_at); without
+    # the line a client could send the header itself, and queueing would make answers late.
+    config = (DEPLOY / "nginx.conf").read_text("utf-8")
+    location = config.split("location / {", 1)[1].split("\n    }", 1)[0]
+    assert f'proxy_set_header {timeutil.RECEIPT_HEADER} "t=${{msec}}";' in location
+    assert "QUIZAPP_PROXY_HOPS=1" in (DEPLOY / "quizapp.env.example").read_text("utf-8")
 
 
 def test_every_setting_the_code_reads_is_in_the_environment_sample():

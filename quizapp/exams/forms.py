@@ -67,6 +67,15 @@ class RuleForm(Form):
         return not missing and not any(f.errors for f in self)
 
 
+def _department_id(value) -> int:
+    """A department choice that is not a number (a forged request) is 0, which no department has,
+    so it is refused like any other department the organiser cannot see."""
+    return int(value) if str(value or "").isdigit() else 0
+
+
+UNKNOWN_DEPARTMENT = "所选部门不存在或不在您的管理范围内，请刷新页面后重新选择。"
+
+
 def _raw_text(field) -> str:
     return (field.raw_data or [""])[0].strip() if field.raw_data else ""
 
@@ -76,7 +85,7 @@ class ExamDefinitionForm(FlaskForm):
 
     title = StringField("考试名称", validators=[DataRequired("请填写考试名称。"), Length(max=200)])
     mode = SelectField("考试方式", choices=list(MODES.items()))
-    departments = SelectMultipleField("参考部门", coerce=int, validate_choice=False)
+    departments = SelectMultipleField("参考部门", coerce=_department_id, validate_choice=False)
     groups = SelectMultipleField("限定人员", validate_choice=False)
     duration_minutes = IntegerField("答题时长（分钟）", default=60,
                                     validators=[InputRequired("请填写答题时长。"), _between(1, 1440)])
@@ -129,10 +138,14 @@ class ExamDefinitionForm(FlaskForm):
 
     def definition_document(self, department_paths: dict[int, str]) -> dict:
         """The form's values as an exam document without its window; a field whose value could not
-        be read is left out (its own error is already beside it)."""
+        be read is left out (its own error is already beside it). A department the organiser cannot
+        see (deleted since the page was loaded, or a forged id) is refused beside the field: dropping
+        it would silently widen or change who sits the exam."""
+        chosen = list(self.departments.data or [])
+        if any(i not in department_paths for i in chosen) and UNKNOWN_DEPARTMENT not in self.departments.errors:
+            self.departments.errors = [*self.departments.errors, UNKNOWN_DEPARTMENT]
         document = {"title": self.title.data or "", "mode": self.mode.data,
-                    "departments": _topmost([department_paths[i] for i in self.departments.data or []
-                                             if i in department_paths]),
+                    "departments": _topmost([department_paths[i] for i in chosen if i in department_paths]),
                     "groups": list(self.groups.data or []), "paper": self.paper_document(),
                     "shuffle_questions": self.shuffle_questions.data, "shuffle_options": self.shuffle_options.data,
                     "partial_credit": self.partial_credit.data, "show_results": self.show_results.data,

@@ -108,6 +108,31 @@ def test_organiser_creates_an_exam_through_the_form_and_a_too_big_blueprint_is_r
     assert edit.status_code == 302 and db.session.get(Exam, exam.id).title == "改过的"
 
 
+def test_a_department_outside_the_organisers_scope_is_refused_beside_the_field_and_nothing_is_saved(app, client):
+    bank = make_bank(single=5)
+    organiser = make_organiser()
+    make_officer(department="市公安局/城南派出所")
+    outside = make_officer(department="市公安局/治安大队").department
+    organiser.scope_departments = [db.session.scalar(sa.select(Department).where(Department.path == "市公安局/城南派出所"))]
+    db.session.commit()
+    inside = organiser.scope_departments[0].id
+    login(client, "700001")
+    opens = timeutil.to_local(timeutil.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    closes = timeutil.to_local(timeutil.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    data = {"csrf_token": csrf_token(client, "/manage/exams/new"), "title": "越权部门", "mode": "full",
+            "opens_at": opens, "closes_at": closes, "duration_minutes": "45", "total_points": "100",
+            "pass_mark": "60", "attempts_allowed": "1", "show_results": "immediately", "start_delay_seconds": "0",
+            "blueprint-0-bank": str(bank.id), "blueprint-0-qtype": "single", "blueprint-0-count": "5",
+            "blueprint-0-points": "2"}
+    message = "所选部门不存在或不在您的管理范围内，请刷新页面后重新选择。"
+    for forged in (str(outside.id), "999999", "城南"):
+        page = client.post("/manage/exams/new", data=dict(data, departments=[str(inside), forged]))
+        assert page.status_code == 200, forged
+        assert f'<p class="field-error" id="departments-err">{message}</p>' in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam)) == 0
+    assert client.post("/manage/exams/new", data=dict(data, departments=[str(inside)])).status_code == 302
+
+
 def test_organiser_previews_and_confirms_a_draw_then_replaces_an_absent_candidate(app, client):
     bank = make_bank()
     organiser = make_organiser()

@@ -102,6 +102,16 @@ def test_every_problem_is_refused_at_once_beside_its_field_and_nothing_is_saved(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Schedule)) == 0
 
 
+def test_a_department_the_organiser_cannot_see_is_refused_and_nothing_is_saved(client):
+    bank = make_bank()
+    make_officer(badge="O1", role="organiser")
+    login(client, "O1")
+    page = client.post("/schedules/new", data=_form(client, bank, departments=["999999"], save="1"))
+    assert page.status_code == 200
+    assert "所选部门不存在或不在您的管理范围内，请刷新页面后重新选择。" in _errors(page.get_data(as_text=True))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Schedule)) == 0
+
+
 def test_a_template_broken_after_saving_is_shown_on_its_page_and_the_home_page(client):
     bank = make_bank("法规题库")
     make_officer(badge="O1", role="organiser")

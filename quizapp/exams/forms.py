@@ -180,6 +180,14 @@ class ExamDefinitionForm(FlaskForm):
                 field.errors = [_ROW_PREFIX.sub("", message)]
             self.refused = True
 
+    def show_stored_problems(self, problems) -> None:
+        """Put what a saved template's check found ({"field", "message"}) beside the fields, when the
+        page opens: the rows are the template's own, one per rule, so a rule's errors land on its row
+        (a bank gone since the template was saved shows beside that row's bank choice)."""
+        self._complete_rows = [row.form for row in self.blueprint]
+        self.refuse([{**p, "message": p["message"] + "请重新选择题库。"} if p["field"].endswith(".bank") else p
+                     for p in problems])
+
     def has_errors(self) -> bool:
         return bool(getattr(self, "refused", False) or self.paper_errors or self.form_errors_extra
                     or any(f.errors for f in self._all_fields()))

@@ -107,13 +107,19 @@ def template_problems(template: dict, fire_time: datetime, open_days: int, actor
 def schedule_health(schedule: Schedule, now: datetime | None = None) -> list[str]:
     """Why a schedule's next firing would fail today (a bank renamed, deleted or emptied since it was
     saved), as messages for its page and the organisers' home page; none when it would work."""
+    return [p["message"] for p in schedule_health_problems(schedule, now)]
+
+
+def schedule_health_problems(schedule: Schedule, now: datetime | None = None) -> list[dict]:
+    """schedule_health's problems with the field each belongs to ({"field", "message"}), for the
+    edit page to show beside its fields."""
     try:
         upcoming = next_firings(schedule.rule(), now or timeutil.now(), count=1)
     except RuleError as error:
-        return [str(error)]
+        return [{"field": "rule", "message": str(error)}]
     if not upcoming:
         return []
-    return [p["message"] for p in template_problems(schedule.template, upcoming[0], schedule.open_days)]
+    return template_problems(schedule.template, upcoming[0], schedule.open_days)
 
 
 def schedules_needing_attention() -> list[tuple[Schedule, list[str]]]:

@@ -64,7 +64,8 @@ def _edit(schedule: Schedule | None):
                                     {path: i for i, path in paths.items()})
             form.fill_draw(schedule.template)
             form.fill_rule(schedule)
-            problems_now = services.schedule_health(schedule)
+            problems_now = services.schedule_health_problems(schedule)
+            form.show_stored_problems(problems_now)
         else:
             form.name.data, form.title.data = DEFAULT_NAME, DEFAULT_TITLE
     preview = exam = None

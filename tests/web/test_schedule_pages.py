@@ -129,6 +129,12 @@ def test_a_template_broken_after_saving_is_shown_on_its_page_and_the_home_page(c
     detail = client.get(f"/schedules/{schedule.id}").get_data(as_text=True)
     assert "下次触发时将无法创建考试" in detail and "题库“法规题库”不存在。" in detail
     assert "下次无法创建考试" in client.get("/schedules/").get_data(as_text=True)
+    # The edit page says it beside the row whose bank has gone, naming the bank, not in a list on top.
+    edit = client.get(f"/schedules/{schedule.id}/edit").get_data(as_text=True)
+    beside = '<p class="field-error" id="blueprint-0-bank-err">题库“法规题库”不存在。请重新选择题库。</p>'
+    assert beside in edit and edit.count("题库“法规题库”不存在") == 1
+    assert edit.index("按现在的题库，这个计划下次触发时无法创建考试") < edit.index('id="blueprint-0-bank"') < edit.index(beside)
+    assert 'id="blueprint-0-bank" name="blueprint-0-bank" aria-invalid="true"' in edit
 
 
 def test_officers_cannot_reach_schedules(client):

@@ -78,12 +78,18 @@ def test_mock_exam_pages_time_and_grade_a_paper(client):
     token = csrf_token(client, "/practice/")
     start = client.post(f"/practice/banks/{bank.id}/mock", data={"csrf_token": token, "count": 2, "minutes": 5})
     paper = client.get(start.headers["Location"]).get_data(as_text=True)
-    assert "剩余时间" in paper and "data-remaining=" in paper
+    assert "剩余" in paper and "data-remaining=" in paper
+    # The exam page's focused mode while the clock runs: no site menu, no tab bar, no 退出, one way
+    # out that asks first (focus.js), 交卷 beside the timer.
+    assert 'aria-label="底部导航"' not in paper and 'aria-label="主导航"' not in paper and "退出" not in paper
+    assert 'data-leave>离开</a>' in paper and 'id="leave-confirm"' in paper and "js/focus.js" in paper
+    assert re.search(r'class="exam-bar".*?data-mock-timer.*?form="mock-form"[^>]*>交卷</button>', paper, re.S)
     assert db.session.scalar(sa.select(MockExam.officer_id)) == officer.id
     answers = {f"q{q.id}": (right_for(officer.id, q) if q.type == "single" else "false") for q in questions_of(bank)}
     result = client.post(start.headers["Location"], data={"csrf_token": token, **answers}, follow_redirects=True)
     text = result.get_data(as_text=True)
     assert "得分 50 / 100" in text and "不合格" in text  # the single is right, the judge wrong
+    assert 'aria-label="底部导航"' in text and "退出" in text and 'id="leave-confirm"' not in text
 
 
 def test_materials_pages_publish_read_and_show_minutes(client):

@@ -316,30 +316,11 @@
     showTime();
     flush();
   });
-  // Leaving while the clock runs asks first: the browser's own prompt when the tab is
-  // closed or reloaded, an in-page one for a link (a native confirm() is easy to tap through).
-  var leaving = false;
-  window.addEventListener("beforeunload", function (event) {
-    if (finishing || leaving) return;
-    event.preventDefault();
-    event.returnValue = "";
-  });
   var leaveBox = document.getElementById("leave-confirm");
-  var leaveTo = null;
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest ? event.target.closest("a[href]") : null;
-    if (!link || finishing || link.getAttribute("href").charAt(0) === "#") return;
-    event.preventDefault();
-    leaveTo = link.href;
-    confirmBox.hidden = true;
-    leaveBox.hidden = false;
-    document.getElementById("leave-stay").focus();
-  });
-  document.getElementById("leave-stay").addEventListener("click", function () { leaveBox.hidden = true; leaveTo = null; });
-  document.getElementById("leave-go").addEventListener("click", function () {
-    leaving = true;
-    flush();  // whatever is still pending stays in localStorage and is sent on return
-    window.location.href = leaveTo;
+  window.QuizFocus.guardLeaving({
+    done: function () { return finishing; },
+    asking: function () { confirmBox.hidden = true; },
+    leaving: flush  // whatever is still pending stays in localStorage and is sent on return
   });
   window.addEventListener("online", function () { retryDelay = 2000; flush(); });
   window.addEventListener("offline", function () { online(false); });

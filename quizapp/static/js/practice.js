@@ -51,6 +51,8 @@
     }
     window.setTimeout(tick, 500);
   }
+  // The exam page's focused mode: leaving before the paper is handed in asks first.
+  window.QuizFocus.guardLeaving({ done: function () { return submitting; } });
   form.addEventListener("submit", function (event) {
     if (!submitting && !window.confirm(form.getAttribute("data-confirm-submit"))) {
       event.preventDefault();

@@ -3,6 +3,7 @@ import pytest
 
 from quizapp.extensions import db
 from tests.browser.conftest import browser_login
+from tests.browser.test_officer_phone_layout import shot
 from tests.factories import DEFAULT_PASSWORD, make_officer
 
 pytestmark = pytest.mark.browser
@@ -23,6 +24,10 @@ def test_officer_logs_in_changes_initial_password_and_logs_out(live_app, live_se
     # Every other page sends him back here until he has changed it.
     page.goto(f"{live_server}/")
     assert page.get_by_role("heading", name="修改密码").is_visible()
+    # Nothing there leads anywhere but the form and 退出, which a phone shows too.
+    assert page.get_by_role("navigation").count() == 0
+    assert page.get_by_role("button", name="退出").is_visible()
+    shot(page, "password-forced")
 
     page.get_by_label("当前密码").fill(DEFAULT_PASSWORD)
     page.get_by_label("新密码", exact=True).fill("Xinmima2026")

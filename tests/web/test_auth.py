@@ -91,6 +91,10 @@ def test_forced_password_change_blocks_other_pages_until_done(client):
     response = login(client, "500009")
     assert response.headers["Location"] == "/password"
     assert client.get("/").headers["Location"] == "/password"
+    # Every other page leads back here: no menu, no tab bar, no link to 我的; the form and 退出 only.
+    page = client.get("/password").get_data(as_text=True)
+    assert 'aria-label="底部导航"' not in page and 'aria-label="主导航"' not in page and 'href="/me"' not in page
+    assert 'class="with-tabs"' not in page and ">退出</button>" in page and "保存新密码" in page
 
     token = csrf_token(client, "/password")
     weak = client.post("/password", data={"current": DEFAULT_PASSWORD, "new": "12345678", "confirm": "12345678",
@@ -101,6 +105,7 @@ def test_forced_password_change_blocks_other_pages_until_done(client):
     assert done.status_code == 302
     assert client.get("/").status_code == 200
     assert get_officer("500009").must_change_password is False
+    assert 'aria-label="底部导航"' in client.get("/password").get_data(as_text=True)  # a chosen change keeps them
 
 
 def test_changing_password_ends_the_other_sessions(app, client):

@@ -14,7 +14,7 @@ from .. import timeutil
 from ..roster.models import PATH_SEPARATOR, POLITICAL_STATUSES
 from .models import ALLOCATIONS, MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
 from .errors import ExamError
-from .spec import ExamSpec, SpecError
+from .spec import NO_PAPER, ExamSpec, SpecError
 
 TYPE_CHOICES = [("single", "单选"), ("multiple", "多选"), ("judge", "判断"), ("fill", "填空")]
 MAX_BLUEPRINT_ROWS = 50
@@ -169,6 +169,7 @@ class ExamDefinitionForm(FlaskForm):
         rows_failed = len(self._complete_rows) < len(self._used_rows())
         for error in errors:
             name, message = error["field"], error["message"]
+            message = _FORM_WORDING.get(message, message)
             if name == "paper" and rows_failed:
                 continue  # the rows say what they lack
             field = self._field_for(name)
@@ -244,6 +245,8 @@ def _topmost(paths: list[str]) -> list[str]:
     return [p for p in paths if not any(p.startswith(other + PATH_SEPARATOR) for other in paths)]
 
 
+# The API's wording names the document's keys; the form says it in the page's own words.
+_FORM_WORDING = {NO_PAPER: "请至少填写一行组卷规则，或指定题目。"}
 _ROW_PREFIX = re.compile(r"^第\d+条组卷规则(的|中)?")
 
 

@@ -168,6 +168,7 @@ _DEPENDS_ON = {"title": {"title"}, "opens_at": {"opens_at", "closes_at"}, "close
                "mode": {"mode"}, "show_results": {"show_results"}, "start_delay_seconds": {"start_delay_seconds"},
                "team_top_n": {"team_top_n"}}
 REQUIRED_MESSAGES = {"title": "请填写考试名称。", "opens_at": "请填写开始时间。", "closes_at": "请填写结束时间。"}
+NO_PAPER = "考试需要 paper.blueprint（组卷规则）或 paper.questions（固定题目）。"
 PAPER_ONE_KIND = "请设置组卷规则或指定题目（二者选一）。"
 
 # The document's fields: the spec's own, except that the paper is one nested object
@@ -284,7 +285,7 @@ class _DocumentReader:
 
     def _paper(self, paper) -> dict:
         if not isinstance(paper, Mapping) or not (paper.get("blueprint") or paper.get("questions")):
-            self.fail("paper", "考试需要 paper.blueprint（组卷规则）或 paper.questions（固定题目）。")
+            self.fail("paper", NO_PAPER)
             return {}
         unknown = sorted(set(paper) - {"blueprint", "questions", "points"})
         if unknown:

@@ -130,6 +130,10 @@ def test_a_department_outside_the_organisers_scope_is_refused_beside_the_field_a
         assert page.status_code == 200, forged
         assert f'<p class="field-error" id="departments-err">{message}</p>' in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam)) == 0
+    # No rows and no questions: said in the page's words, not the API document's keys.
+    empty = client.post("/manage/exams/new", data=dict(data, **{"blueprint-0-bank": "", "blueprint-0-count": ""}))
+    assert "请至少填写一行组卷规则，或指定题目。" in empty.get_data(as_text=True)
+    assert "paper.blueprint" not in empty.get_data(as_text=True)
     assert client.post("/manage/exams/new", data=dict(data, departments=[str(inside)])).status_code == 302
 
 

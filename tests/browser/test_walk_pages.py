@@ -79,6 +79,19 @@ LAYOUT_PROBE = """() => {
   return result;
 }"""
 
+# The text shown now, as the page text test reads it (commands in <code> and what is being
+# edited in a <textarea> are not the app speaking).
+SHOWN_TEXT = """() => {
+  const parts = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const parent = walker.currentNode.parentElement;
+    if (!parent || parent.closest('code, textarea, script, style') || !parent.getClientRects().length) continue;
+    parts.push(walker.currentNode.textContent);
+  }
+  return parts.join(' ');
+}"""
+
 AXE_RUN = """async () => {
   const report = await axe.run(document, {resultTypes: ['violations']});
   return report.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
@@ -98,7 +111,7 @@ def _addresses(app) -> dict[str, list[str]]:
         client = app.test_client()
         site_walk.login(client, role)
         longest: dict[str, site_walk.Visit] = {}
-        for visit in site_walk.walk(client, role):
+        for visit in site_walk.walk(client, role, pages_only=True):
             key = site_walk.shape(visit.url)
             if not visit.content_type.startswith("text/html") or (key in shown and visit.url != "/"):
                 continue
@@ -153,6 +166,12 @@ def test_every_page_fits_keeps_its_text_and_passes_axe(live_app, _server, browse
                 for cut in layout["cut"][:5]:
                     problems.append(f"{where}: text cut off: {cut}")
                 if width == AXE_WIDTH:
+                    # What scripts wrote (a countdown, a status line) is read here; the page
+                    # text test reads the HTML as served.
+                    if site_walk.shape(url) not in site_walk.AWAITING_SCHEDULE_FORM:
+                        english = site_walk.english_in(page.evaluate(SHOWN_TEXT))
+                        if english:
+                            problems.append(f"{where}: English on the page: {sorted(set(english))}")
                     page.add_script_tag(content=axe_script)
                     for violation in page.evaluate(AXE_RUN):
                         problems.append(f"{where}: axe {violation['impact']} {violation['id']} "

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 
 import pygal
@@ -29,9 +30,19 @@ def _render(chart, name: str) -> Markup:
     return Markup(_SCRIPT.sub("", svg).replace("<title>Pygal</title>", f"<title>{escape(name)}</title>", 1))
 
 
+MARGIN = 12
+
+
+def _wide_shortfall(labels: Sequence[str]) -> int:
+    """Pixels pygal leaves too few left of the axis for these labels: it reckons every
+    character 0.6 em wide, a Chinese one takes a full em ("城南派出所" showed as "南派出所")."""
+    wide = max((sum(unicodedata.east_asian_width(c) in "WF" for c in text) for text in labels), default=0)
+    return math.ceil(wide * 0.45 * STYLE.label_font_size)
+
+
 def _options(title: str | None, **extra) -> dict:
     options = dict(title=title, style=STYLE, js=[], disable_xml_declaration=True, show_legend=False,
-                   width=420, height=320, tooltips=False, print_values=True, margin=12, no_data_text="暂无数据")
+                   width=420, height=320, tooltips=False, print_values=True, margin=MARGIN, no_data_text="暂无数据")
     options.update(extra)
     return options
 
@@ -50,8 +61,8 @@ def distribution_chart(bins: Sequence[Bin]) -> Markup:
 def pass_rate_chart(rows: Sequence[DepartmentRow]) -> Markup:
     """Horizontal bars of each department's pass rate, in percent."""
     rows = [r for r in rows if r.pass_rate is not None]
-    chart = pygal.HorizontalBar(**_options(None, range=(0, 100),
-                                           height=max(200, 56 * len(rows) + 110)))
+    chart = pygal.HorizontalBar(**_options(None, range=(0, 100), height=max(200, 56 * len(rows) + 110),
+                                           margin_left=MARGIN + _wide_shortfall([r.department for r in rows])))
     chart.x_labels = [r.department for r in rows]
     chart.add("合格率", [round(r.pass_rate * 100, 1) for r in rows])
     return _render(chart, "各部门合格率图")

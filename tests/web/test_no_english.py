@@ -183,3 +183,18 @@ def test_exam_report_export_names_question_types_in_chinese(walks):
         column = rows[0].index("题型")
         types.update(row[column] for row in rows[1:])
     assert types >= {"单选", "多选", "判断", "填空"}
+
+
+def test_every_audit_action_the_code_records_has_a_chinese_label(app):
+    """An action recorded without a label would show its code (exam.draw) in the audit log."""
+    import re
+    from pathlib import Path
+
+    import quizapp
+    from quizapp.audit.services import ACTION_LABELS
+
+    recorded = set()
+    for source in Path(quizapp.__file__).parent.rglob("*.py"):
+        recorded.update(re.findall(r"record\(\s*[^,()]+,\s*\"([a-z_]+\.[a-z_]+)\"", source.read_text(encoding="utf-8")))
+    assert len(recorded) > 30
+    assert sorted(recorded - set(ACTION_LABELS)) == []

@@ -150,6 +150,7 @@ def test_every_page_fits_keeps_its_text_and_passes_axe(live_app, _server, browse
                                       bypass_csp=True)  # lets axe's script tag run
         context.set_default_timeout(15_000)
         page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # leaving the running exam asks first
         badge, password = site_walk.DEMO_LOGINS[role]
         browser_login(page, _server, badge, password)
         page.wait_for_url(f"{_server}/")

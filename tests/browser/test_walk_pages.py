@@ -180,3 +180,25 @@ def test_every_page_fits_keeps_its_text_and_passes_axe(live_app, _server, browse
                 page.screenshot(path=str(folder / _shot_name(url, width)), full_page=True)
         context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_the_walker_sees_sideways_scrolling_cut_text_and_poor_contrast(browser):
+    """The checks themselves, on a page made to fail each: a walker that sees nothing is no test."""
+    context = browser.new_context(viewport={"width": 360, "height": 640}, bypass_csp=True)
+    page = context.new_page()
+    page.set_content("""<html lang="zh-CN"><head><title>自检</title></head><body><main>
+      <p style="width: 600px">很宽的一段</p>
+      <p style="width: 60px; overflow: hidden; white-space: nowrap">城南派出所的很长名称</p>
+      <span class="sr-only" style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)">只给读屏</span>
+      <svg width="100" height="40"><text x="-30" y="20">南派出所</text></svg>
+      <p style="color: #bbb; background: #fff">浅灰色的字</p>
+    </main></body></html>""")
+    layout = page.evaluate(LAYOUT_PROBE)
+    assert layout["overflow"] > 200
+    assert any("城南派出所" in cut for cut in layout["cut"])
+    assert any('svg text "南派出所"' in cut for cut in layout["cut"])
+    assert not any("只给读屏" in cut for cut in layout["cut"])
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    assert "color-contrast" in {violation["id"] for violation in page.evaluate(AXE_RUN)}
+    context.close()

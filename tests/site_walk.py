@@ -61,8 +61,6 @@ _URLISH = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|[\w./-]+\.(?:xlsx|xls|csv|docx|doc|pdf|txt|json|png|jpe?g|svg|html)\b"
     r"|/[a-z0-9_/.-]+", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z_]+")
-# Question banks may quote English terms inside a question (an article's text is the law's);
-# such content is not the app speaking. It is marked with this class in templates.
 _VISIBLE_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
 
@@ -224,10 +222,10 @@ def english_in(text: str) -> list[str]:
     words = []
     for word in _WORD.findall(stripped):
         lower = word.lower()
-        if lower in ALLOWED_WORDS or _OPTION_LETTERS.match(word):
-            continue
-        if lower in ENGLISH_WORDS or len(word) >= 2:
+        if lower in ENGLISH_WORDS:  # a known leak, whatever the allowlist says
             words.append(word)
+        elif lower not in ALLOWED_WORDS and not _OPTION_LETTERS.match(word):
+            words.append(word)  # any other ASCII word of two letters or more
     return words
 
 

@@ -2,9 +2,11 @@
 
   save   answer saves under gunicorn (2 workers x 4 threads) driven by wrk at 32
          connections: the real PUT /api/v1/attempts/{id}/answers/{q} (bearer token,
-         ownership and deadline checks, conditional upsert) against a bare Flask
-         endpoint written below that only parses the same JSON and upserts one row,
-         both served by the same gunicorn command on the same database.
+         ownership and deadline checks, conditional upsert) against the plain ceiling,
+         a bare Flask endpoint that only parses the same JSON and runs one literal-SQL
+         upsert (plain_app), and an older ceiling that builds a SQLAlchemy insert per
+         request (bare_app); all served by the same gunicorn command on the same
+         database, alternating rounds; throughput, p99 and server CPU per request.
   start  N officers (default 1,000) starting the same exam at once (PostgreSQL).
   login  logins per second and server CPU per login through POST /api/v1/auth/token:
          werkzeug's scrypt (the default until now) against Argon2id (the default now),
@@ -62,8 +64,55 @@ def same_pragmas_as_the_app(engine) -> None:
         cursor.close()
 
 
+def plain_app():
+    """The plain ceiling (issue 13): a Flask app with one endpoint that parses the JSON body
+    and runs one literal-SQL upsert, ``text()`` with bound parameters. WAL, the busy timeout
+    and synchronous=NORMAL on SQLite (the durability the app runs with), foreign keys off;
+    no SQLAlchemy construct built or compiled per request."""
+    import json as json_module
+    from datetime import datetime, timezone
+
+    import sqlalchemy as sa
+    from flask import Flask, jsonify, request
+
+    url = os.environ["BENCH_DATABASE_URL"]
+    engine = sa.create_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(connection, _record):
+            cursor = connection.cursor()
+            for pragma in ("journal_mode=WAL", "busy_timeout=10000", "synchronous=NORMAL"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+        answer_value = ":answer"
+    else:
+        column = sa.Table("exam_answers", sa.MetaData(), autoload_with=engine).c.answer
+        answer_value = f"CAST(:answer AS {column.type.compile(dialect=engine.dialect)})"
+    upsert = sa.text(
+        "INSERT INTO exam_answers (attempt_id, question_id, answer, seq, saved_at) "
+        f"VALUES (:attempt_id, :question_id, {answer_value}, :seq, :saved_at) "
+        "ON CONFLICT (attempt_id, question_id) DO UPDATE SET answer = excluded.answer, seq = excluded.seq, "
+        "saved_at = excluded.saved_at WHERE excluded.seq > exam_answers.seq")
+    app = Flask("plain")
+
+    @app.put("/plain/attempts/<int:attempt_id>/answers/<int:question_id>")
+    def save(attempt_id, question_id):
+        body = request.get_json()
+        now = datetime.now(timezone.utc)
+        with engine.begin() as connection:
+            connection.execute(upsert, {"attempt_id": attempt_id, "question_id": question_id,
+                                        "answer": json_module.dumps(body["answer"]), "seq": body["seq"],
+                                        "saved_at": now.replace(tzinfo=None) if sqlite else now})
+        return jsonify(saved_at=now.isoformat())
+
+    return app
+
+
 def bare_app():
-    """A Flask app with one endpoint: parse the JSON body, upsert one answer row. Nothing else."""
+    """The older, slower ceiling: a Flask app with one endpoint that parses the JSON body and
+    upserts one answer row through a SQLAlchemy insert construct built per request, with the
+    app's pragmas (foreign keys on)."""
     import sqlalchemy as sa
     from flask import Flask, jsonify, request
     from sqlalchemy.dialects import postgresql, sqlite
@@ -331,42 +380,62 @@ def run_wrk(port: int, script: Path, duration: int, connections: int) -> dict:
             "errors": errors, "requests": requests}
 
 
+SAVE_SERVERS = (  # name, gunicorn target, URL prefix, bearer token sent
+    ("plain", "bench_answer_save:plain_app()", "/plain/attempts/", False),
+    ("bare", "bench_answer_save:bare_app()", "/bare/attempts/", False),
+    ("quizapp", "quizapp:create_app()", "/api/v1/attempts/", True),
+)
+
+
 def bench_save(args) -> None:
-    """Both servers up side by side; short wrk rounds alternate between them so that the
-    load of other jobs on the machine weighs on both alike."""
+    """All servers up side by side; short wrk rounds alternate between them so that the
+    load of other jobs on the machine weighs on all alike. Each round also reads the CPU
+    time of the server's master and workers before and after: CPU per request."""
     workdir = Path(tempfile.mkdtemp(prefix="bench-save-"))
     url = database_url(args.database, workdir)
-    servers = {}
+    servers: dict[str, Gunicorn] = {}
     try:
-        data = seed(url, officers=64, start=True)
+        print(f"load average at start: {load_average()}")
+        # quizapp's saves go to the first 64 officers' attempts, the ceilings' to the other
+        # 64: a ceiling's write never makes a quizapp save look stale (seq not newer).
+        data = seed(url, officers=128, start=True)
+        attempts = sorted({attempt for _, attempt, _ in data["saves"]})
+        theirs = {"quizapp": set(attempts[:64])}
         env = app_env(url)
         scripts = {}
-        for name, target, prefix, auth in (("bare", "bench_answer_save:bare_app()", "/bare/attempts/", False),
-                                           ("quizapp", "quizapp:create_app()", "/api/v1/attempts/", True)):
+        for name, target, prefix, auth in SAVE_SERVERS:
+            owned = theirs.get(name, set(attempts[64:]))
             scripts[name] = workdir / f"{name}.lua"
-            wrk_script(scripts[name], data["saves"], prefix, auth)
+            wrk_script(scripts[name], [save for save in data["saves"] if save[1] in owned], prefix, auth)
             servers[name] = Gunicorn(target, env)
-        rounds = {name: [] for name in servers}
+        rounds: dict[str, list[dict]] = {name: [] for name in servers}
+        seconds = max(2, args.duration // args.rounds)
         for number in range(args.rounds + 1):
             for name, server in servers.items():
-                result = run_wrk(server.port, scripts[name], max(2, args.duration // args.rounds), args.connections)
+                cpu_before = server.cpu_seconds()
+                result = run_wrk(server.port, scripts[name], seconds, args.connections)
+                result["cpu_ms"] = (server.cpu_seconds() - cpu_before) * 1000 / max(1, result["requests"])
                 if number:  # the first round warms up
                     rounds[name].append(result)
-        backend = url.split(":")[0]
-        summary = {}
+        backend = url.split(":")[0].split("+")[0]
+        print(f"{backend}: {args.rounds} rounds of {seconds} s per server, alternating, after one warm-up round; "
+              f"wrk {WRK_THREADS} threads, {args.connections} connections; gunicorn deploy/gunicorn.conf.py, "
+              f"2 workers x 4 threads; medians of rounds")
         for name, results in rounds.items():
-            requests = sum(r["requests"] for r in results)
-            rps = sum(r["rps"] for r in results) / len(results)
-            summary[name] = rps
-            print(f"{backend:24} {name:8} {rps:8.0f} req/s  p50 {statistics.median(r['p50_ms'] for r in results):6.1f} "
-                  f"p99 (median of rounds) {statistics.median(r['p99_ms'] for r in results):7.1f} ms, "
-                  f"worst {max(r['p99_ms'] for r in results):7.1f} ms  errors {sum(r['errors'] for r in results)}  "
-                  f"({requests} requests)")
-            print(f"{'':24} {name:8} p99 per round: " + " ".join(f"{r['p99_ms']:.0f}" for r in results)
-                  + f" ms ({sum(r['p99_ms'] < 100 for r in results)} of {len(results)} under 100 ms)")
-        per_round = ", ".join(f"{q['rps'] / b['rps']:.0%}" for q, b in zip(rounds["quizapp"], rounds["bare"]))
-        print(f"{backend:24} ratio    {summary['quizapp'] / summary['bare']:.0%} of the bare endpoint "
-              f"(per round: {per_round})")
+            print(f"  {name:8} {statistics.median(r['rps'] for r in results):6.0f} req/s "
+                  f"(rounds: {listed((r['rps'] for r in results), '{:.0f}')}), "
+                  f"server CPU {statistics.median(r['cpu_ms'] for r in results):.2f} ms/request "
+                  f"(rounds: {listed((r['cpu_ms'] for r in results), '{:.2f}')}), "
+                  f"p50 {statistics.median(r['p50_ms'] for r in results):.1f} ms, "
+                  f"p99 {statistics.median(r['p99_ms'] for r in results):.1f} ms (worst round "
+                  f"{max(r['p99_ms'] for r in results):.1f}), errors {sum(r['errors'] for r in results)} "
+                  f"of {sum(r['requests'] for r in results)}")
+        for ceiling in ("plain", "bare"):
+            rps = [q["rps"] / c["rps"] for q, c in zip(rounds["quizapp"], rounds[ceiling])]
+            cpu = [q["cpu_ms"] / c["cpu_ms"] for q, c in zip(rounds["quizapp"], rounds[ceiling])]
+            print(f"  quizapp / {ceiling}: {statistics.median(rps):.2f} of its throughput (rounds: {listed(rps, '{:.2f}')}), "
+                  f"{statistics.median(cpu):.2f}x its CPU per request (rounds: {listed(cpu, '{:.2f}')})")
+        print(f"load average at end: {load_average()}")
     finally:
         for server in servers.values():
             server.stop()

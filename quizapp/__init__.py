@@ -10,7 +10,8 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_settings
-from .extensions import csrf, db, limiter, login_manager, migrate
+from . import form_messages
+from .extensions import CookieSessionInterface, csrf, db, init_limiter, login_manager, migrate
 
 # Domain areas in the order their blueprints, nav items and home panels register.
 AREAS = (
@@ -47,7 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    form_messages.install()
+    init_limiter(app)
+    app.session_interface = CookieSessionInterface()
     with app.app_context():
         _tune_engine(db.engine)
 

@@ -75,17 +75,19 @@ def serve(app: Flask, host: str, port: int) -> None:
 @click.option("--badge", required=True)
 @click.option("--name", required=True)
 @click.option("--password", required=True)
-@click.option("--department", default="市公安局", show_default=True)
+@click.option("--department", default=None,
+              help="The admin's department, e.g. 市局/指挥中心; without it the account is a service account.")
 @with_appcontext
-def create_admin_command(badge: str, name: str, password: str, department: str) -> None:
-    """Create an admin (or make an existing officer one)."""
+def create_admin_command(badge: str, name: str, password: str, department: str | None) -> None:
+    """Create an admin (or make an existing officer one); without --department a service account."""
     from .roster.services import RosterError, create_admin
 
     try:
         officer = create_admin(badge, name, password, department)
     except RosterError as error:
         fail(str(error))
-    click.echo(f"管理员 {officer.name}（{officer.badge}）已就绪。")
+    kind = "服务账号（不计入民警，不参加考试）" if officer.is_service_account else "管理员"
+    click.echo(f"{kind} {officer.name}（{officer.badge}）已就绪。")
 
 
 @click.command("import-roster")

@@ -13,3 +13,6 @@ exam_created = events.signal("exam-created")
 # sender: ids of officers who may now be eligible for exams they are not invited to
 # (new on the roster, moved, regrouped or reactivated), before the roster change commits.
 roster_changed = events.signal("roster-changed")
+# sender: ids of officers who no longer count as officers (made service accounts), before
+# the change commits: they leave the exams they have not started.
+officers_uncounted = events.signal("officers-uncounted")

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable
 
 from flask import Blueprint, Flask, current_app, render_template, request
+from markupsafe import Markup
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
 
 from . import labels, timeutil
+from .scores import format_score
 
 bp = Blueprint("web", __name__)
 
@@ -62,6 +65,53 @@ def nav_for(user) -> list[NavItem]:
     return [item for item in NAV_ITEMS if user.role in item.roles]
 
 
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the phone's bottom bar: the blueprints (or endpoints) it stands for."""
+
+    label: str
+    endpoint: str
+    icon: str
+    covers: tuple[str, ...]
+
+
+# The bottom bar of the WeChat mini-programs this site replaces. Everything else the
+# top menu holds (messages, points, contests, the management pages) is gathered on 我的.
+TABS = (
+    Tab("首页", "web.home", "home", ("web.home",)),
+    Tab("学习", "study.index", "book", ("study",)),
+    Tab("练习", "practice.index", "pencil", ("practice",)),
+    Tab("考试", "exams.my_exams", "clipboard", ("exams",)),
+    Tab("我的", "web.me", "user", ("web.me", "notifications", "points.mine", "auth.change_password")),
+)
+TAB_ENDPOINTS = frozenset(tab.endpoint for tab in TABS)
+# Links of 我的 that are the officer's own; the rest of a role's menu is management.
+PERSONAL_ENDPOINTS = ("notifications.inbox", "points.mine", "contests.join")
+
+
+def current_tab(endpoint: str | None) -> str | None:
+    """The label of the tab that the page at this endpoint belongs to, if any."""
+    if not endpoint:
+        return None
+    blueprint = endpoint.split(".", 1)[0]
+    for tab in TABS:
+        if endpoint in tab.covers or blueprint in tab.covers:
+            return tab.label
+    # The pages reached through 我的 (points, contests, the management areas) stay under it.
+    if any(item.endpoint.split(".", 1)[0] == blueprint for item in NAV_ITEMS):
+        return "我的"
+    return None
+
+
+def me_links(user) -> tuple[list[NavItem], list[NavItem]]:
+    """The menu links 我的 gathers: the user's own, then the management pages of the role."""
+    items = [item for item in nav_for(user) if item.endpoint not in TAB_ENDPOINTS]
+    own = sorted((item for item in items if item.endpoint in PERSONAL_ENDPOINTS),
+                 key=lambda item: PERSONAL_ENDPOINTS.index(item.endpoint))
+    manage = [item for item in items if item.endpoint not in PERSONAL_ENDPOINTS]
+    return own, manage
+
+
 @bp.route("/")
 @login_required
 def home():
@@ -72,6 +122,20 @@ def home():
         if current_user.role in panel.roles
     ]
     return render_template("home.html", panels=panels)
+
+
+@bp.route("/me")
+@login_required
+def me():
+    """我的: the account, messages, points and (for organisers and admins) the management pages."""
+    own, manage = me_links(current_user)
+    return render_template("me.html", own=own, manage=manage)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The ICO for clients that ask for /favicon.ico without reading the page's <link>s."""
+    return current_app.send_static_file("favicon.ico")
 
 
 @bp.route("/healthz")
@@ -98,6 +162,19 @@ ERROR_TITLES = {
     500: "服务器出错了",
     503: "服务暂时不可用",
 }
+
+
+def datetime_value(moment, fmt: str | None = None) -> Markup:
+    """A date or datetime as one unbreakable value: <time class="dt">, local time for datetimes."""
+    if moment is None:
+        return Markup("")
+    if isinstance(moment, datetime):
+        text = timeutil.format_local(moment, fmt or "%Y-%m-%d %H:%M")
+        machine = timeutil.isoformat(moment)
+    else:  # a calendar date has no time zone
+        text = moment.strftime(fmt or "%Y-%m-%d")
+        machine = moment.isoformat()
+    return Markup('<time class="dt" datetime="{}">{}</time>').format(machine, text)
 
 
 def render_error_page(status: int, message: str | None = None):
@@ -176,30 +253,23 @@ def set_security_headers(response):
     return response
 
 
-def _chinese_form_messages(app: Flask) -> None:
-    """WTForms' own messages (a required field left empty, "abc" in a number field) in
-    Chinese from the catalogue WTForms ships: Flask-WTF would look for Flask-Babel, which
-    the app does not use, and fall back to English. Set on WTForms' base meta so that plain
-    sub-forms (a FormField's rows) speak Chinese too."""
-    from wtforms.meta import DefaultMeta
-
-    app.config["WTF_I18N_ENABLED"] = False
-    DefaultMeta.locales = ("zh_CN", "zh")
-
-
 def init_app(app: Flask) -> None:
     """Register the site blueprint, template helpers and HTML error pages."""
     app.register_blueprint(bp)
     register_home_panel("_home_account.html", ("officer", "organiser", "admin"), order=99)
     app.after_request(set_security_headers)
-    app.jinja_env.filters["localtime"] = timeutil.format_local
+    # Every date and time on a page goes through |localtime, which keeps it on one line;
+    # |localtime_text is the plain string for places that take no markup (<option>, attributes).
+    app.jinja_env.filters["localtime"] = datetime_value
+    app.jinja_env.filters["localtime_text"] = timeutil.format_local
+    app.jinja_env.filters["score"] = format_score
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     labels.init_app(app)
-    _chinese_form_messages(app)
 
     @app.context_processor
     def _navigation():
-        return {"nav_items": nav_for(current_user)}
+        return {"nav_items": nav_for(current_user), "tabs": TABS,
+                "current_tab": current_tab(request.endpoint)}
 
     # API paths get JSON from the api package's handlers; these serve everyone else.
     @app.errorhandler(HTTPException)

@@ -54,7 +54,7 @@ ENGLISH_WORDS = {
 ALLOWED_WORDS = {
     "pdf", "xlsx", "xls", "csv", "docx", "doc", "txt", "api", "excel", "word", "json", "gift",
     "moodle", "aiken", "html", "qr", "id", "ok", "https", "http", "www", "smtp", "wps", "app", "ip", "url",
-    "utf", "gb", "gbk",
+    "utf", "gb", "gbk", "png", "svg", "gif", "jpeg", "jpg", "webp", "kb", "mb", "ctrl",
 }
 _OPTION_LETTERS = re.compile(r"^[A-H]{1,8}$")  # answer keys: A, ABD, BCDEF
 _URLISH = re.compile(

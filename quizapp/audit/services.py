@@ -1,6 +1,7 @@
 """Writing and reading the audit log."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +22,7 @@ ACTION_LABELS: dict[str, str] = {
     "officer.scope": "设置管理范围",
     "officer.email": "修改邮箱",
     "officer.create_admin": "创建管理员",
+    "officer.service_account": "设置服务账号",
 }
 
 
@@ -45,6 +47,32 @@ def record(actor, action: str, *, target=None, target_type: str | None = None,
     )
     db.session.add(entry)
     return entry
+
+
+# Long texts (a stem, an explanation) are kept whole up to this many characters per side.
+CHANGE_TEXT_LIMIT = 500
+
+
+def _shown(value: str) -> str:
+    value = value or ""
+    return value if len(value) <= CHANGE_TEXT_LIMIT else value[:CHANGE_TEXT_LIMIT] + "……"
+
+
+def field_changes(before: Mapping[str, str], after: Mapping[str, str]) -> list[dict]:
+    """What an edit changed, for ``record(..., changes=...)``: [{"field", "before", "after"}].
+
+    ``before`` and ``after`` map Chinese field names to the values as people read
+    them (易/中/难, not 1–3); only the fields whose shown value differs are kept,
+    in ``after``'s order.
+    """
+    return [{"field": name, "before": _shown(before.get(name, "")), "after": _shown(value)}
+            for name, value in after.items() if (before.get(name) or "") != (value or "")]
+
+
+def changes_text(entry: AuditEntry) -> str:
+    """An entry's changes as lines of "field：before → after" (for the xlsx export)."""
+    changes = (entry.details or {}).get("changes") or []
+    return "\n".join(f"{c['field']}：{c['before'] or '（空）'} → {c['after'] or '（空）'}" for c in changes)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from .. import timeutil
 from ..auth.access import admin_required
 from ..extensions import db
 from ..labels import target_label
-from .services import ACTION_LABELS, AuditFilter, audit_query
+from .services import ACTION_LABELS, AuditFilter, audit_query, changes_text
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -55,10 +55,10 @@ def export():
 
     entries = db.session.scalars(audit_query(_criteria()).limit(EXPORT_LIMIT))
     workbook = Workbook()
-    add_sheet(workbook, "审计日志", ["时间", "操作人警号", "操作人", "操作", "对象", "内容", "来源地址"], (
+    add_sheet(workbook, "审计日志", ["时间", "操作人警号", "操作人", "操作", "对象", "内容", "变更", "来源地址"], (
         (timeutil.format_local(e.at, "%Y-%m-%d %H:%M:%S"), e.actor.badge if e.actor else "",
          e.actor.name if e.actor else "系统", ACTION_LABELS.get(e.action, e.action),
-         target_label(e.target_type, e.target_id), e.summary, e.address or "")
+         target_label(e.target_type, e.target_id), e.summary, changes_text(e), e.address or "")
         for e in entries))
     response = Response(workbook_bytes(workbook),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -9,7 +9,7 @@ from ..extensions import login_manager
 from . import passwords, services
 
 # Pages an officer with a generated password may still reach before changing it.
-OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "static", "web.healthz"}
+OPEN_DURING_FORCED_CHANGE = {"auth.change_password", "auth.logout", "static", "web.healthz", "web.favicon"}
 
 
 def init_app(app: Flask) -> None:
@@ -48,6 +48,9 @@ def init_app(app: Flask) -> None:
     def _unauthorized():
         if request.path.startswith("/api/"):
             return jsonify(error={"code": "unauthorized", "message": "请先登录或提供有效的令牌。"}), 401
+        if request.path == "/":
+            # Opening the site is not a mistake to warn about: just the login form.
+            return redirect(url_for("auth.login"))
         flash("请先登录。", "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 

@@ -62,7 +62,8 @@ def login():
         session["sid"] = login.id
         if officer.must_change_password:
             flash("首次登录请先修改初始密码。", "warning")
-            return redirect(url_for("auth.change_password"))
+            # Keep where the officer was going (an exam's QR code): he lands there after the change.
+            return redirect(url_for("auth.change_password", next=safe_next(request.args.get("next"))))
         return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
     return render_template("auth/login.html", form=form)
 
@@ -89,5 +90,5 @@ def change_password():
             form.new.errors = list(form.new.errors) + [str(error)]
         else:
             flash("密码已修改。", "success")
-            return redirect(url_for("web.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("web.home"))
     return render_template("auth/password.html", form=form, forced=current_user.must_change_password)

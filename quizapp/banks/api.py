@@ -51,6 +51,19 @@ class BankRowErrorSchema(Schema):
     message = fields.String()
 
 
+class ImportHealthFindingSchema(Schema):
+    code = fields.String(required=True)
+    severity = fields.String(required=True, metadata={"description": " | ".join(SEVERITY_LABELS)})
+    title = fields.String(required=True)
+    detail = fields.String(required=True)
+
+
+class ImportHealthSchema(Schema):
+    warnings = fields.Integer(required=True)
+    notices = fields.Integer(required=True)
+    findings = fields.List(fields.Nested(ImportHealthFindingSchema), required=True, metadata={"description": "warnings first"})
+
+
 class ImportReportSchema(Schema):
     imported = fields.Integer(required=True)
     updated = fields.Integer(required=True)
@@ -67,6 +80,9 @@ class ImportReportSchema(Schema):
     new_bank = fields.Boolean()
     dry_run = fields.Boolean()
     format = fields.String()
+    health = fields.Nested(ImportHealthSchema, metadata={
+        "description": "题库体检 of the bank as the import leaves it (on a dry run, would leave it); "
+                       "GET /banks/{id}/health gives the full report"})
 
 
 @blp.route("")
@@ -109,7 +125,7 @@ class BankImport(MethodView):
             message = "文件有错误，未导入任何题目。" if report.errors else "文件中没有题目。"
             raise ApiError(422, "invalid_file", message, errors=[e.as_dict() for e in report.errors],
                            warnings=[w.as_dict() for w in report.warnings])
-        return report.as_dict()
+        return dict(report.as_dict(), health=checkup.health_summary(checkup.after_import_health(report)))
 
 
 class HealthPairSchema(Schema):

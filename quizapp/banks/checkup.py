@@ -81,3 +81,18 @@ def import_health(report) -> HealthReport:
     questions += [HealthQuestion.of(question, file_ref(number))
                   for number, question in report.planned_inserts if not question.retired]
     return check_bank(questions)
+
+
+def after_import_health(report) -> HealthReport:
+    """题库体检 of the bank an import leaves (or, on a dry run, would leave)."""
+    if report.dry_run or not report.bank_id:
+        return import_health(report)
+    return bank_health(db.session.get(QuestionBank, report.bank_id))
+
+
+def health_summary(report: HealthReport) -> dict:
+    """The short form of a report that an import answers with: counts and each finding's title."""
+    return {"warnings": len(report.warnings), "notices": len(report.notices),
+            "findings": [{"code": f.code, "severity": f.severity, "title": f.title, "detail": f.detail}
+                         for f in report.findings]}
+

@@ -45,6 +45,18 @@ def import_bank_command(path: Path, bank_name, category, dry_run, valid_only, up
                f"更新{report.updated}题，跳过重复{report.skipped}题" +
                (f"，跳过有错误的{len(report.errors)}处" if report.errors else "") + f"。文件中：{counts}。"
                + (f"另有{len(report.warnings)}处提示（见上）。" if report.warnings else ""))
+    _echo_import_health(report)
+
+
+def _echo_import_health(report) -> None:
+    """One line per 题库体检 warning of the bank the import leaves, so that a guessable bank shows at once."""
+    from .checkup import after_import_health
+
+    health = after_import_health(report)
+    click.echo(f"题库体检：{len(health.warnings)}项警告，{len(health.notices)}项提示"
+               + (f"（详情：quizapp check-bank {report.bank_name}）" if not report.dry_run else "") + "。")
+    for finding in health.warnings:
+        click.echo(f"  [警告] {finding.title}：{finding.detail}")
 
 
 @click.command("export-bank")

@@ -5,12 +5,12 @@ from wtforms import (BooleanField, DateField, HiddenField, RadioField, SelectFie
                      StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from .models import CATEGORIES
+from .models import CATEGORIES, DIFFICULTY_LABELS
 from .services import DUPLICATE_MODES, QuestionInput
 from .types import OPTION_KEYS, TYPE_LABELS, has_options
 
 CATEGORY_CHOICES = list(CATEGORIES.items())
-DIFFICULTY_CHOICES = [(1, "1 易"), (2, "2 中"), (3, "3 难")]
+DIFFICULTY_CHOICES = list(DIFFICULTY_LABELS.items())
 
 
 class BankImportForm(FlaskForm):

@@ -19,6 +19,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..reports.statistics import FLAG_LABELS, ItemStatistics
+from .chapters import sorted_chapters
 from .near_duplicates import question_text, shingles, similar_pairs
 
 # Distributions are judged only over at least this many questions of the type.
@@ -357,7 +358,7 @@ def _chapter_coverage(questions: list[HealthQuestion]) -> Finding | None:
     if not counts:
         return None
     thin = sorted((c for c, n in counts.items() if n < THIN_CHAPTER_QUESTIONS), key=lambda c: (counts[c], c))
-    order = list(dict.fromkeys(q.chapter.strip() for q in questions if q.chapter.strip()))
+    order = sorted_chapters(counts)
     detail = f"共{len(counts)}个章节，每章{min(counts.values())}到{max(counts.values())}题。"
     if thin:
         detail += f"{len(thin)}个章节少于{THIN_CHAPTER_QUESTIONS}题：{'、'.join(thin[:10])}{'等' if len(thin) > 10 else ''}。"

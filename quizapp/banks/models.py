@@ -9,9 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timeutil
 from ..extensions import UTCDateTime, db
+from ..labels import DIFFICULTIES
 from .citations import format_citation
 
 CATEGORIES = {"theory": "政治理论", "regulations": "法规制度", "other": "其他"}
+# Difficulty is stored as 1–3 and always shown to people as 易/中/难 (list, filter, form, audit log).
+DIFFICULTY_LABELS = DIFFICULTIES
 
 
 class QuestionBank(db.Model):
@@ -91,6 +94,11 @@ class Question(db.Model):
     @classmethod
     def _in_circulation_expression(cls):
         return sa.and_(cls.retired.is_(False), cls.needs_review.is_(False))
+
+    @property
+    def difficulty_label(self) -> str:
+        """易, 中 or 难."""
+        return DIFFICULTY_LABELS.get(self.difficulty, str(self.difficulty))
 
     @property
     def citation(self) -> str:

@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from ..audit.services import record
+from ..audit.services import field_changes, record
 from ..extensions import db
 from .amendments import resolve_pending
+from .chapters import sorted_chapters
 from .errors import QuestionInvalid
 from .formats import ParsedQuestion, build_question
 from .formats.common import InvalidQuestion, make_options
-from .models import Question, QuestionBank
+from .models import DIFFICULTY_LABELS, Question, QuestionBank
 from .types import TYPE_LABELS, has_options, question_identity, stem_key
 
 @dataclass
@@ -63,6 +64,22 @@ def _apply(question: Question, parsed: ParsedQuestion, key: str) -> None:
     question.source_document, question.source_article = parsed.source_document, parsed.source_article
 
 
+def shown_fields(question: Question) -> dict[str, str]:
+    """A question's fields as the audit log shows them: Chinese names, values as people read them."""
+    return {
+        "题型": TYPE_LABELS.get(question.type, question.type),
+        "题干": question.stem,
+        "选项": "；".join(f"{o['key']}. {o['text']}" for o in question.options or []),
+        "答案": question.qtype.describe_key(question.answer) if question.answer is not None else "",
+        "填空顺序不限": ("是" if question.any_order else "否") if question.type == "fill" else "",
+        "解析": question.explanation or "",
+        "章节": question.chapter or "",
+        "难度": DIFFICULTY_LABELS.get(question.difficulty, str(question.difficulty or "")),
+        "标签": "、".join(question.tags or []),
+        "出处": question.citation,
+    }
+
+
 def create_question(actor, bank: QuestionBank, data: QuestionInput) -> Question:
     """Add a checked question to a bank."""
     parsed = _validated(data)
@@ -86,8 +103,11 @@ def update_question(actor, question: Question, data: QuestionInput, reviewed: bo
     parsed = _validated(data)
     key = stem_key(parsed.stem)
     _check_duplicate(question.bank, parsed, key, own_id=question.id)
+    before = shown_fields(question)
     _apply(question, parsed, key)
-    record(actor, "question.update", target=question, summary=f"修改题库“{question.bank.name}”的试题：{parsed.stem[:40]}")
+    changes = field_changes(before, shown_fields(question))
+    record(actor, "question.update", target=question, summary=f"修改题库“{question.bank.name}”的试题：{parsed.stem[:40]}",
+           changes=changes)
     if reviewed and question.needs_review:
         resolve_pending(actor, question, "edited")
     db.session.commit()
@@ -145,6 +165,6 @@ def question_query(bank: QuestionBank, criteria: QuestionFilter):
 
 
 def bank_chapters(bank: QuestionBank) -> list[str]:
-    """The distinct chapters of a bank, sorted."""
-    return list(db.session.scalars(
-        sa.select(Question.chapter).where(Question.bank_id == bank.id).distinct().order_by(Question.chapter)))
+    """The distinct chapters of a bank, in natural Chinese order."""
+    return sorted_chapters(db.session.scalars(
+        sa.select(Question.chapter).where(Question.bank_id == bank.id).distinct()))

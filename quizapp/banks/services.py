@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, replace
 import sqlalchemy as sa
 
 from .. import timeutil
-from ..audit.services import record, register_actions
+from ..audit.services import field_changes, record, register_actions
 from ..extensions import db
 from ..transactions import transaction
+from .chapters import chapter_sort_key
 from .formats import ParseError, ParsedQuestion, parse_file
 from .formats.common import export_shape, safe
 from .errors import BankError, QuestionInvalid  # noqa: F401  (re-exported)
@@ -277,6 +278,11 @@ def create_bank(actor, name: str, category: str, description: str = "") -> Quest
     return bank
 
 
+def _bank_fields(bank: QuestionBank) -> dict[str, str]:
+    """A bank's editable fields as the audit log shows them."""
+    return {"名称": bank.name, "分类": CATEGORIES.get(bank.category, bank.category), "说明": bank.description or ""}
+
+
 def update_bank(actor, bank: QuestionBank, name: str, category: str, description: str = "") -> None:
     """Rename or recategorise a bank."""
     name, description = safe(name), safe(description)
@@ -285,8 +291,10 @@ def update_bank(actor, bank: QuestionBank, name: str, category: str, description
     if other is not None and other.id != bank.id:
         raise BankError(f"已有名为“{name}”的题库。")
     old = bank.name
+    before = _bank_fields(bank)
     bank.name, bank.category, bank.description = name, category, description
-    record(actor, "bank.update", target=bank, summary=f"修改题库“{old}”" + (f"，改名为“{name}”" if old != name else ""))
+    record(actor, "bank.update", target=bank, summary=f"修改题库“{old}”" + (f"，改名为“{name}”" if old != name else ""),
+           changes=field_changes(before, _bank_fields(bank)))
     db.session.commit()
 
 
@@ -335,7 +343,10 @@ def bank_summaries(banks=None) -> list[BankSummary]:
     for bank_id, chapter, count in db.session.execute(
         sa.select(Question.bank_id, Question.chapter, sa.func.count())
         .where(Question.bank_id.in_(summaries), Question.retired.is_(False))
-        .group_by(Question.bank_id, Question.chapter).order_by(Question.bank_id, Question.chapter)
+        .group_by(Question.bank_id, Question.chapter)
     ):
-        summaries[bank_id].chapters.append((chapter or "（未分章节）", count))
+        summaries[bank_id].chapters.append((chapter, count))
+    for summary in summaries.values():
+        summary.chapters = [(chapter or "（未分章节）", count) for chapter, count
+                            in sorted(summary.chapters, key=lambda pair: chapter_sort_key(pair[0]))]
     return list(summaries.values())

@@ -16,7 +16,7 @@ from . import amendments, checkup, services, sources
 from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
                     QuestionForm)
 from .formats import ACCEPTED_EXTENSIONS, FORMAT_LABELS, ParseResult, parse_file
-from .models import CATEGORIES, Question, QuestionBank
+from .models import CATEGORIES, DIFFICULTY_LABELS, Question, QuestionBank
 from .template import template_xlsx
 from .types import OPTION_KEYS, TYPE_LABELS, has_options
 
@@ -104,7 +104,7 @@ def bank(bank_id: int):
                            chapters=services.bank_chapters(bank), documents=sources.cited_documents(bank),
                            type_labels=TYPE_LABELS, args=request.args,
                            bank_form=BankForm(obj=bank), action_form=ActionForm(), categories=CATEGORIES,
-                           not_set=NOT_SET)
+                           not_set=NOT_SET, difficulty_labels=DIFFICULTY_LABELS)
 
 
 @bp.route("/<int:bank_id>/health")

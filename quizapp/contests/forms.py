@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, IntegerField, SelectField, StringField
+from wtforms import DecimalField, FieldList, Form, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .live_setup import MAX_POINTS, MAX_SECONDS, LiveContestSpec, RoundSpec
 from .models import ROUND_KINDS, TEAM_SCORING
+from .online import PrizeRule
 
 ROUND_ROWS = 4
 # The rounds of a hall contest as the bureau runs them: 必答, then 抢答, then 风险.
@@ -89,3 +90,22 @@ class JoinForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A bare CSRF-protected button."""
+
+
+PRIZE_BASES = {"counts": "按人数", "shares": "按比例（%）"}
+
+
+class PrizeForm(FlaskForm):
+    """The prize rule of a 获奖名单 (read from the query string: the list is a view, not a record)."""
+
+    basis = SelectField("评奖方式", choices=list(PRIZE_BASES.items()), default="counts")
+    first = DecimalField("一等奖", default=1, places=None, validators=[Optional(), NumberRange(0, 1000, "应在0到1000之间。")])
+    second = DecimalField("二等奖", default=2, places=None, validators=[Optional(), NumberRange(0, 1000, "应在0到1000之间。")])
+    third = DecimalField("三等奖", default=3, places=None, validators=[Optional(), NumberRange(0, 1000, "应在0到1000之间。")])
+    organisation = IntegerField("优秀组织奖（单位数）", default=1,
+                                validators=[Optional(), NumberRange(0, 100, "应在0到100之间。")])
+
+    def rule(self) -> PrizeRule:
+        """The rule the form describes (blank numbers count as 0)."""
+        return PrizeRule(self.basis.data, *(float(f.data or 0) for f in (self.first, self.second, self.third)),
+                         organisation=self.organisation.data or 0)

@@ -46,6 +46,8 @@ def join_contest(officer, contest: LiveContest, address: str | None = None,
     Returns True for a first join. Commits."""
     if contest.status == "finished":
         raise ContestError("本场竞赛已经结束。", status=409, code="finished")
+    if not officer.counts_as_officer:  # teams are departments' officers; a service account is nobody's
+        raise ContestError("服务账号不参加竞赛，请使用民警账号加入。", status=403, code="service_account")
     now = now or timeutil.now()
     with contest_write():
         first = insert_ignore(LiveParticipant, {

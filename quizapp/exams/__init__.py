@@ -48,7 +48,12 @@ def init_app(app: Flask) -> None:
     register_nav("考试管理", "manage_exams.index", ("organiser", "admin"), order=40)
     register_home_panel("exams/_home_officer.html", ("officer", "organiser", "admin"), order=5, context=my_exams_panel)
     register_bank_usage(bank_references)
+    from ..reports.services import display_department
+
+    # 市公安局/治安大队 → 治安大队: the board's and the draw's rows name departments as people say them.
+    app.jinja_env.filters["department_name"] = display_department
     signals.roster_changed.connect(_admit_on_roster_change, weak=False)
+    signals.officers_uncounted.connect(_withdraw_on_uncounted, weak=False)
 
 
 def _admit_on_roster_change(officer_ids, **_) -> None:
@@ -56,3 +61,10 @@ def _admit_on_roster_change(officer_ids, **_) -> None:
     from .candidates import admit_to_open_exams
 
     admit_to_open_exams(officer_ids)
+
+
+def _withdraw_on_uncounted(officer_ids, **_) -> None:
+    """Accounts that no longer count as officers leave the open exams they have not started."""
+    from .candidates import withdraw_from_open_exams
+
+    withdraw_from_open_exams(officer_ids)

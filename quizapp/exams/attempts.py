@@ -32,7 +32,7 @@ from .. import signals, timeutil
 from ..extensions import db
 from ..transactions import transaction
 from .candidates import admit_latecomer
-from .errors import ExamError
+from .errors import NOT_A_CANDIDATE, ExamError
 from .grading import PaperQuestion, grade_paper
 from .models import Absence, Answer, Attempt, Exam, PaperItem
 from .papers import build_paper
@@ -110,7 +110,7 @@ def start_attempt(officer, exam: Exam, now: datetime | None = None) -> Attempt:
     """
     now = now or timeutil.now()
     if not is_candidate(officer.id, exam.id) and not admit_latecomer(officer, exam):
-        raise ExamError("您不在本次考试的考生名单中。", status=403, code="not_candidate")
+        raise ExamError(NOT_A_CANDIDATE, status=403, code="not_candidate")
     attempts = list(db.session.scalars(sa.select(Attempt).where(
         Attempt.exam_id == exam.id, Attempt.officer_id == officer.id).order_by(Attempt.number)))
     latest = attempts[-1] if attempts else None

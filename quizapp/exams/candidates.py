@@ -25,13 +25,19 @@ from .sampling import ALLOCATION_METHODS, SamplingError, allocate, draw_replacem
 
 
 def eligible_officers(exam: Exam):
-    """Select (officer id, department id, department path) of active officers the exam is for."""
+    """Select (officer id, department id, department path) of the officers the exam is for."""
+    return officers_for(exam.departments, exam.groups)
+
+
+def officers_for(departments, groups):
+    """Select (officer id, department id, department path) of those who count as officers (active, not
+    service accounts) in these departments' subtrees (none: everyone) of these groups (政治面貌 or tags;
+    none: everyone)."""
     query = (sa.select(Officer.id, Officer.department_id, Department.path)
              .join(Department, Department.id == Officer.department_id)
-             .where(Officer.active.is_(True)))
-    if exam.departments:
-        query = query.where(sa.or_(*[d.subtree_clause() for d in exam.departments]))
-    groups = exam.groups
+             .where(Officer.counts_as_officer))
+    if departments:
+        query = query.where(sa.or_(*[d.subtree_clause() for d in departments]))
     if groups:
         query = query.where(sa.or_(
             Officer.political_status.in_(groups),
@@ -73,6 +79,19 @@ def admit_to_open_exams(officer_ids) -> int:
     for exam in db.session.scalars(_admitting_exams()):
         admitted += _admit(exam, officer_ids)
     return admitted
+
+
+def withdraw_from_open_exams(officer_ids) -> int:
+    """Remove these officers from the exams not yet closed that they have not started (caller
+    commits): they became service accounts, which are never candidates. Returns how many left."""
+    officer_ids = set(officer_ids)
+    if not officer_ids:
+        return 0
+    started = sa.select(Attempt.id).where(Attempt.exam_id == Candidate.exam_id, Attempt.officer_id == Candidate.officer_id)
+    open_exams = sa.select(Exam.id).where(Exam.closed_at.is_(None), Exam.closes_at > timeutil.now())
+    return db.session.execute(sa.delete(Candidate).where(
+        Candidate.officer_id.in_(officer_ids), Candidate.exam_id.in_(open_exams), ~sa.exists(started),
+        Candidate.replaced_by_id.is_(None)).execution_options(synchronize_session=False)).rowcount
 
 
 def admit_latecomers() -> int:
@@ -138,18 +157,21 @@ def _draw_units(exam: Exam, unit_paths=None) -> list[DrawUnit]:
     """Group the eligible officers into the departments a sample is spread over.
 
     By default these are the exam's departments when it names several, else the
-    departments one level below the chosen one (or below the root).
+    departments one level below the chosen one; without departments, one level below
+    every top-level department (the whole bureau, however many roots it has). A parent
+    with children is a unit of its own too, for the officers placed directly in it.
     """
     if unit_paths:
         units = resolve_departments(None, unit_paths)
     elif len(exam.departments) > 1:
         units = list(exam.departments)
     else:
-        parent = exam.departments[0] if exam.departments else db.session.scalar(
-            sa.select(Department).where(Department.parent_id.is_(None)).order_by(Department.id))
-        units = list(parent.children) if parent is not None and parent.children else ([parent] if parent else [])
-        if parent is not None and parent.children:
-            units.append(parent)  # officers placed directly in the parent department
+        parents = list(exam.departments) or list(db.session.scalars(
+            sa.select(Department).where(Department.parent_id.is_(None)).order_by(Department.id)))
+        units = []
+        for parent in parents:
+            units.extend(parent.children)
+            units.append(parent)
     # Each officer belongs to the deepest unit containing him, so a parent listed
     # beside its children takes only the officers placed directly in it.
     units.sort(key=lambda d: -len(d.path))
@@ -160,6 +182,13 @@ def _draw_units(exam: Exam, unit_paths=None) -> list[DrawUnit]:
                 by_unit[unit.id].officers.append(row.id)
                 break
     return sorted((u for u in by_unit.values() if u.population or unit_paths), key=lambda u: u.path)
+
+
+def draw_departments(exam: Exam) -> list[DrawUnit]:
+    """The departments a sample exam's draw is spread over, each with its active officers."""
+    if exam.mode != "sample":
+        raise ExamError("只有随机抽测需要抽取考生。", status=409, code="not_sample")
+    return _draw_units(exam)
 
 
 def plan_draw(exam: Exam, size: int | None, allocation: str, fixed: dict | None = None,
@@ -177,7 +206,8 @@ def plan_draw(exam: Exam, size: int | None, allocation: str, fixed: dict | None 
         counts = allocate({u.path: u.population for u in units}, size, allocation,
                           {str(k): v for k, v in (fixed or {}).items()})
     except SamplingError as error:
-        raise ExamError(str(error)) from error
+        where = {"field": error.field, "department": error.department}
+        raise ExamError(str(error), **{k: v for k, v in where.items() if v is not None}) from error
     for path, count in counts.items():
         by_path[path].allocated = count
     return units

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from .. import signals, timeutil
-from ..audit.services import record, register_actions
+from ..audit.services import field_changes, record, register_actions
 from ..banks.amendments import held_for_review
 from ..banks.models import Question, QuestionBank
 from ..banks.types import TYPE_LABELS
@@ -23,7 +23,7 @@ from .access import require_manager, resolve_departments
 from .attempts import submit_open_attempts
 from .candidates import notify_invited, sync_full_candidates
 from .errors import ExamError
-from .models import BlueprintRule, Candidate, Exam, ExamGroup, ExamQuestion
+from .models import MODES, SHOW_RESULTS, BlueprintRule, Candidate, Exam, ExamGroup, ExamQuestion
 from .progress import makeup_officer_ids
 from .queries import has_attempts
 from .spec import ExamSpec, FieldError, RuleSpec, SpecError
@@ -98,8 +98,8 @@ def _fixed_rows(spec: ExamSpec, errors: list[FieldError]) -> list[ExamQuestion]:
             for n, qid in enumerate(ids, start=1)]
 
 
-def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
-    """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
+def _checked(actor, spec: ExamSpec):
+    """The spec's departments and paper rows; SpecError with every problem, ExamError for departments."""
     departments = resolve_departments(actor, spec.departments)
     errors = spec.problems()
     paper_readable = not any(error.field.startswith("paper") for error in errors)
@@ -107,6 +107,18 @@ def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
     fixed_rows = _fixed_rows(spec, errors) if spec.questions and paper_readable else []
     if errors:
         raise SpecError(errors)
+    return departments, rules_rows, fixed_rows
+
+
+def check_exam(actor, spec: ExamSpec) -> None:
+    """Refuse a definition exactly as creating the exam would, and create nothing (a schedule's
+    template, a form shown again with every problem)."""
+    _checked(actor, spec)
+
+
+def _apply(actor, exam: Exam, spec: ExamSpec) -> None:
+    """Give the exam the spec's definition; SpecError with every problem, ExamError for departments."""
+    departments, rules_rows, fixed_rows = _checked(actor, spec)
     for name in _PLAIN_FIELDS:
         setattr(exam, name, getattr(spec, name))
     exam.title = spec.title.strip()
@@ -127,7 +139,8 @@ def spec_from_exam(exam: Exam) -> ExamSpec:
         pass_mark=exam.pass_mark, total_points=exam.total_points, duration_minutes=exam.duration_minutes,
         attempts_allowed=exam.attempts_allowed, shuffle_questions=exam.shuffle_questions,
         shuffle_options=exam.shuffle_options, partial_credit=exam.partial_credit, show_results=exam.show_results,
-        start_delay_seconds=exam.start_delay_seconds, rules=exam.rules,
+        start_delay_seconds=exam.start_delay_seconds, rules=exam.rules, ranked=exam.ranked,
+        team_top_n=exam.team_top_n,
     )
 
 
@@ -163,18 +176,52 @@ def create_exam(actor, spec: ExamSpec, *, schedule_key: str | None = None, templ
     return exam
 
 
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def shown_spec(spec: ExamSpec) -> dict[str, str]:
+    """An exam's definition as the audit log shows it: Chinese field names, values as people read them."""
+    # A rule names its bank by id (stored exams) or by name (documents, templates).
+    bank_ids = {rule.bank for rule in spec.blueprint if isinstance(rule.bank, int)}
+    banks = {bank_id: name for bank_id, name in db.session.execute(
+        sa.select(QuestionBank.id, QuestionBank.name).where(QuestionBank.id.in_(bank_ids)))} if bank_ids else {}
+    blueprint = "；".join(
+        f"{banks.get(r.bank, '（已删除的题库）') if isinstance(r.bank, int) else r.bank}{'·' + r.chapter if r.chapter else ''}"
+        f"{TYPE_LABELS.get(r.type, r.type)}{r.count}题×{r.points:g}分" for r in spec.blueprint)
+    return {
+        "考试名称": spec.title,
+        "开始时间": timeutil.format_local(spec.opens_at),
+        "结束时间": timeutil.format_local(spec.closes_at),
+        "考试方式": MODES.get(spec.mode, spec.mode),
+        "参考部门": "、".join(spec.departments) or "全局",
+        "参考群体": "、".join(spec.groups),
+        "组卷规则": blueprint,
+        "固定试题": f"{len(spec.questions)}题，每题{spec.question_points:g}分" if spec.questions else "",
+        "合格线": f"{spec.pass_mark:g}",
+        "满分": f"{spec.total_points:g}",
+        "考试时长（分钟）": str(spec.duration_minutes),
+        "允许作答次数": str(spec.attempts_allowed),
+        "题目乱序": _yes_no(spec.shuffle_questions),
+        "选项乱序": _yes_no(spec.shuffle_options),
+        "多选题少选得部分分": _yes_no(spec.partial_credit),
+        "成绩显示": SHOW_RESULTS.get(spec.show_results, spec.show_results),
+        "随机延迟进入（秒）": str(spec.start_delay_seconds),
+        "考试须知": spec.rules,
+    }
+
+
 def update_exam(actor, exam: Exam, spec: ExamSpec) -> Exam:
     """Give an exam a new definition before it opens. Commits; audited (with the fields that changed)."""
     require_manager(actor, exam)
     if exam.status != "upcoming" or has_attempts(exam):
         raise ExamError("考试已开始或已结束，不能再修改。", status=409, code="exam_started")
-    before = spec_from_exam(exam)
-    changed = sorted(f.name for f in fields(ExamSpec) if getattr(spec, f.name) != getattr(before, f.name))
+    changes = field_changes(shown_spec(spec_from_exam(exam)), shown_spec(spec))
     with transaction():
         _apply(actor, exam, spec)
         if exam.mode == "full" and exam.makeup_of_id is None:
             sync_full_candidates(exam)
-        record(actor, "exam.update", target=exam, summary=f"修改考试“{exam.title}”", fields=changed)
+        record(actor, "exam.update", target=exam, summary=f"修改考试“{exam.title}”", changes=changes)
     return exam
 
 
@@ -218,7 +265,9 @@ def create_makeup(actor, exam: Exam, opens_at: datetime | None = None, closes_at
         raise ExamError("所有考生均已合格，无需补考。", status=409, code="nobody_to_makeup")
     opens_at = opens_at or timeutil.now()
     closes_at = closes_at or opens_at + max(exam.closes_at - exam.opens_at, timedelta(days=1))
-    spec = replace(spec_from_exam(exam), title=f"{exam.title}（补考）", opens_at=opens_at, closes_at=closes_at)
+    # A makeup is a second chance to pass, not a second contest: never ranked (nor its points).
+    spec = replace(spec_from_exam(exam), title=f"{exam.title}（补考）", opens_at=opens_at, closes_at=closes_at,
+                   ranked=False, team_top_n=None)
     makeup = Exam(created_by_id=getattr(actor, "id", None), makeup_of_id=exam.id)
     with transaction():
         _apply(actor, makeup, spec)

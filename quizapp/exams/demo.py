@@ -61,5 +61,5 @@ def demo_exams(context: DemoContext) -> None:
     create_exam(actor, ExamSpec(title=FULL_TITLE, mode="full", **common))
     sample = create_exam(actor, ExamSpec(title=SAMPLE_TITLE, mode="sample", partial_credit=True,
                                                            **common))
-    population = db.session.scalar(sa.select(sa.func.count()).select_from(Officer).where(Officer.active.is_(True)))
+    population = db.session.scalar(sa.select(sa.func.count()).select_from(Officer).where(Officer.counts_as_officer))
     draw_candidates(actor, sample, min(20, population), "proportional", seed=20260101)

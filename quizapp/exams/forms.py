@@ -4,24 +4,34 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, FieldList, FloatField, Form, FormField, HiddenField,
                      IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import timeutil
-from ..roster.models import POLITICAL_STATUSES
+from ..roster.models import PATH_SEPARATOR, POLITICAL_STATUSES
 from .models import ALLOCATIONS, MAX_START_DELAY_SECONDS, MODES, SHOW_RESULTS
-from .spec import ExamSpec
+from .errors import ExamError
+from .spec import ExamSpec, SpecError
 
 TYPE_CHOICES = [("single", "单选"), ("multiple", "多选"), ("judge", "判断"), ("fill", "填空")]
-BLUEPRINT_ROWS = 6
+MAX_BLUEPRINT_ROWS = 50
+
+
+class _Between(NumberRange):
+    """A range check that says so in Chinese, and says nothing of a value that is not a number
+    (the field already says 请填写整数)."""
+
+    def __call__(self, form, field):
+        if field.data is not None:
+            super().__call__(form, field)
 
 
 def _between(low, high) -> NumberRange:
-    """A range check that says so in Chinese."""
     low_text, high_text = (f"{n:g}" if isinstance(n, float) else str(n) for n in (low, high))
-    return NumberRange(low, high, f"应在{low_text}到{high_text}之间。")
+    return _Between(low, high, f"应在{low_text}到{high_text}之间。")
 
 
 class ActionForm(FlaskForm):
@@ -34,107 +44,244 @@ def _bank_id(value) -> int:
 
 
 class RuleForm(Form):
-    """One blueprint row; a row without a bank or count is ignored."""
+    """One blueprint row (rows are added and removed on the page); a row left wholly blank is ignored."""
 
     bank = SelectField("题库", coerce=_bank_id, validate_choice=False)
     qtype = SelectField("题型", choices=TYPE_CHOICES, default="single", validate_choice=False)
-    chapter = StringField("章节（可空）", validators=[Optional(), Length(max=200)])
+    chapter = StringField("章节", validators=[Optional(), Length(max=200)])
     count = IntegerField("题数", validators=[Optional(), _between(1, 500)])
-    points = FloatField("每题分值", validators=[Optional(), _between(0.1, 100)])
+    points = FloatField("每题分值", default=1, validators=[Optional(), _between(0.1, 100)])
+
+    def is_blank(self) -> bool:
+        return not self.bank.data and not _raw_text(self.count)
+
+    def check_complete(self) -> bool:
+        """Say beside the row what a used row lacks; True when it can become a rule."""
+        if self.is_blank():
+            return False
+        missing = False
+        for field, message in ((self.bank, "请选择题库。"), (self.count, "请填写题数。"), (self.points, "请填写每题分值。")):
+            if not field.errors and not field.data:
+                field.errors = [*field.errors, message]
+            missing = missing or bool(field.errors)
+        return not missing and not any(f.errors for f in self)
 
 
-class ExamForm(FlaskForm):
-    """Create or edit an exam."""
+def _raw_text(field) -> str:
+    return (field.raw_data or [""])[0].strip() if field.raw_data else ""
 
-    title = StringField("考试名称", validators=[DataRequired("请填写考试名称"), Length(max=200)])
+
+class ExamDefinitionForm(FlaskForm):
+    """What an exam is, without its window: shared by 新建考试 and 新建定时计划 (a schedule's template)."""
+
+    title = StringField("考试名称", validators=[DataRequired("请填写考试名称。"), Length(max=200)])
     mode = SelectField("考试方式", choices=list(MODES.items()))
-    departments = SelectMultipleField("参考部门（含下级；不选为全局）", coerce=int, validate_choice=False)
-    groups = SelectMultipleField("限定人员（政治面貌或标签；不选为全部）", validate_choice=False)
-    opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间")])
-    closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间")])
+    departments = SelectMultipleField("参考部门", coerce=int, validate_choice=False)
+    groups = SelectMultipleField("限定人员", validate_choice=False)
     duration_minutes = IntegerField("答题时长（分钟）", default=60,
-                                    validators=[InputRequired("请填写此项"), _between(1, 1440)])
-    total_points = FloatField("总分", default=100, validators=[InputRequired("请填写此项"), _between(1, 1000)])
-    pass_mark = FloatField("合格线", default=60, validators=[InputRequired("请填写此项"), _between(0, 1000)])
+                                    validators=[InputRequired("请填写答题时长。"), _between(1, 1440)])
+    total_points = FloatField("总分", default=100, validators=[InputRequired("请填写总分。"), _between(1, 1000)])
+    pass_mark = FloatField("合格线", default=60, validators=[InputRequired("请填写合格线。"), _between(0, 1000)])
     attempts_allowed = IntegerField("允许作答次数", default=1,
-                                    validators=[InputRequired("请填写此项"), _between(1, 10)])
+                                    validators=[InputRequired("请填写允许作答次数。"), _between(1, 10)])
     shuffle_questions = BooleanField("打乱题目顺序", default=True)
     shuffle_options = BooleanField("打乱选项顺序", default=True)
     partial_credit = BooleanField("多选题少选得一半分", default=False)
+    ranked = BooleanField("竞赛（线上竞答：按成绩、用时排名，单位按平均分排名）", default=False)
     show_results = SelectField("成绩与答案显示", choices=list(SHOW_RESULTS.items()))
     start_delay_seconds = IntegerField(f"随机延迟进入（秒，0–{MAX_START_DELAY_SECONDS}，大规模考试错峰）", default=0,
-                                       validators=[InputRequired("请填写此项"), _between(0, MAX_START_DELAY_SECONDS)])
+                                       validators=[InputRequired("请填写随机延迟秒数（不需要填0）。"),
+                                                   _between(0, MAX_START_DELAY_SECONDS)])
     rules = TextAreaField("考试须知", validators=[Optional(), Length(max=5000)])
-    blueprint = FieldList(FormField(RuleForm), min_entries=BLUEPRINT_ROWS, max_entries=20)
+    blueprint = FieldList(FormField(RuleForm), min_entries=1, max_entries=MAX_BLUEPRINT_ROWS)
     question_ids = TextAreaField("或指定题目（题目编号，用逗号或换行分隔）", validators=[Optional()])
     question_points = FloatField("指定题目每题分值", default=1, validators=[Optional(), _between(0.1, 100)])
 
-    def setup(self, banks, departments, tags) -> ExamForm:
+    paper_errors: list[str]
+    form_errors_extra: list[str]
+
+    def setup(self, banks, departments, tags) -> ExamDefinitionForm:
         """Fill the choices from the database."""
+        self.paper_errors, self.form_errors_extra = [], []
         self.departments.choices = [(d.id, d.path) for d in departments]
         self.groups.choices = [(g, g) for g in list(POLITICAL_STATUSES) + sorted(tags)]
+        self.bank_choices = [(0, "请选择题库")] + [(b.id, b.name) for b in banks]
         for row in self.blueprint:
-            row.bank.choices = [(0, "—")] + [(b.id, b.name) for b in banks]
+            row.bank.choices = self.bank_choices
         return self
 
-    def to_document(self, department_paths: dict[int, str]) -> dict:
-        """The form's values as an exam document (the POST /api/v1/exams shape; times are local)."""
+    # ---------------------------------------------------------------- the document
+
+    def _used_rows(self) -> list:
+        return [row.form for row in self.blueprint if not row.form.is_blank()]
+
+    def paper_document(self) -> dict:
         rules = [{"bank": row.bank.data, "type": row.qtype.data, "count": row.count.data,
-                  "points": row.points.data or 1.0, "chapter": row.chapter.data or None}
-                 for row in self.blueprint if row.bank.data and row.count.data]
-        ids = [int(part) for part in (self.question_ids.data or "").replace("，", ",").replace("\n", ",").split(",")
-               if part.strip().isdigit()]
+                  "points": row.points.data, "chapter": row.chapter.data or None}
+                 for row in self._complete_rows]
+        ids = [int(part) for part in re.split(r"[,，\s]+", self.question_ids.data or "") if part.isdigit()]
         paper = {"points": self.question_points.data or 1.0}
         if rules:
             paper["blueprint"] = rules
         if ids:
             paper["questions"] = ids
-        return {
-            "title": self.title.data, "mode": self.mode.data,
-            "departments": [department_paths[i] for i in self.departments.data or [] if i in department_paths],
-            "groups": list(self.groups.data or []), "paper": paper,
-            "opens_at": self.opens_at.data, "closes_at": self.closes_at.data,
-            "duration_minutes": self.duration_minutes.data, "total_points": self.total_points.data,
-            "pass_mark": self.pass_mark.data, "attempts_allowed": self.attempts_allowed.data,
-            "shuffle_questions": self.shuffle_questions.data, "shuffle_options": self.shuffle_options.data,
-            "partial_credit": self.partial_credit.data, "show_results": self.show_results.data,
-            "start_delay_seconds": self.start_delay_seconds.data, "rules": self.rules.data or "",
-        }
+        return paper
 
-    def to_spec(self, department_paths: dict[int, str]) -> ExamSpec:
-        """The form's values as an ExamSpec (times read as the bureau's local time); SpecError otherwise."""
-        return ExamSpec.from_document(self.to_document(department_paths), check=False)
+    def definition_document(self, department_paths: dict[int, str]) -> dict:
+        """The form's values as an exam document without its window; a field whose value could not
+        be read is left out (its own error is already beside it)."""
+        document = {"title": self.title.data or "", "mode": self.mode.data,
+                    "departments": _topmost([department_paths[i] for i in self.departments.data or []
+                                             if i in department_paths]),
+                    "groups": list(self.groups.data or []), "paper": self.paper_document(),
+                    "shuffle_questions": self.shuffle_questions.data, "shuffle_options": self.shuffle_options.data,
+                    "partial_credit": self.partial_credit.data, "show_results": self.show_results.data,
+                    "ranked": self.ranked.data, "rules": self.rules.data or ""}
+        for name in ("duration_minutes", "total_points", "pass_mark", "attempts_allowed", "start_delay_seconds"):
+            if getattr(self, name).data is not None:
+                document[name] = getattr(self, name).data
+        return document
 
-    def show_errors(self, errors) -> None:
-        """Put a refused definition's field errors ({"field", "message"}) beside the fields they name."""
+    # ---------------------------------------------------------------- checking
+
+    def read(self) -> bool:
+        """WTForms' checks of the kinds of values, and what each blueprint row lacks; True when clean."""
+        clean = self.validate()
+        self._complete_rows = [row for row in self._used_rows() if row.check_complete()]
+        return clean and len(self._complete_rows) == len(self._used_rows())
+
+    def refuse(self, errors) -> None:
+        """Put a refused definition's field errors ({"field", "message"}) beside the fields they name;
+        a field that already shows a problem keeps only its own."""
+        rows_failed = len(self._complete_rows) < len(self._used_rows())
         for error in errors:
-            field = self._field_for(error["field"])
-            if field is not None:
-                field.errors = [*field.errors, error["message"]]
+            name, message = error["field"], error["message"]
+            if name == "paper" and rows_failed:
+                continue  # the rows say what they lack
+            field = self._field_for(name)
+            if field is None:
+                target = self.paper_errors if name.startswith("paper") else self.form_errors_extra
+                if message not in target:
+                    target.append(message)
+            elif not field.errors:
+                field.errors = [_ROW_PREFIX.sub("", message)]
+            self.refused = True
+
+    def has_errors(self) -> bool:
+        return bool(getattr(self, "refused", False) or self.paper_errors or self.form_errors_extra
+                    or any(f.errors for f in self._all_fields()))
+
+    def _all_fields(self):
+        for field in self:
+            if isinstance(field, FieldList):
+                for row in field:
+                    yield from row.form
+            else:
+                yield field
 
     def _field_for(self, name: str):
         match = re.fullmatch(r"paper\.blueprint\[(\d+)\]\.(\w+)", name)
         if match:
-            # Rows left blank are not in the document: the n-th rule is the n-th filled row.
-            filled = [row for row in self.blueprint if row.bank.data and row.count.data]
             index, part = int(match[1]), {"type": "qtype"}.get(match[2], match[2])
-            return getattr(filled[index].form, part, None) if index < len(filled) else None
+            rows = self._complete_rows
+            return getattr(rows[index], part, None) if index < len(rows) else None
         name = {"paper.questions": "question_ids", "paper.points": "question_points"}.get(name, name)
         return getattr(self, name, None) if name in self._fields else None
+
+    def fill_from_document(self, document: dict, banks_by_name: dict[str, int], department_ids: dict[str, int]) -> None:
+        """Pre-fill from an exam document (a schedule's template); a bank named that no longer exists
+        stays unchosen and the check says so."""
+        for name in ("title", "mode", "duration_minutes", "total_points", "pass_mark", "attempts_allowed",
+                     "shuffle_questions", "shuffle_options", "partial_credit", "show_results",
+                     "start_delay_seconds", "rules", "ranked"):
+            if name in document:
+                getattr(self, name).data = document[name]
+        if "shuffle" in document:
+            self.shuffle_questions.data = self.shuffle_options.data = bool(document["shuffle"])
+        self.departments.data = [department_ids[p] for p in document.get("departments") or [] if p in department_ids]
+        self.groups.data = list(document.get("groups") or [])
+        paper = document.get("paper") or {}
+        rules = paper.get("blueprint") or []
+        self._fill_rows([(_bank_ref(rule.get("bank"), banks_by_name), rule.get("type", "single"), rule.get("chapter"),
+                          rule.get("count"), rule.get("points")) for rule in rules])
+        if paper.get("questions"):
+            self.question_ids.data = ", ".join(str(q) for q in paper["questions"])
+            self.question_points.data = paper.get("points", 1)
+
+    def _fill_rows(self, rows) -> None:
+        while len(self.blueprint) > 0:
+            self.blueprint.pop_entry()
+        for bank, qtype, chapter, count, points in rows or [(0, "single", None, None, 1)]:
+            entry = self.blueprint.append_entry()
+            entry.form.bank.choices = self.bank_choices
+            entry.form.bank.data, entry.form.qtype.data, entry.form.chapter.data = bank, qtype, chapter or ""
+            entry.form.count.data, entry.form.points.data = count, points
+
+
+def _topmost(paths: list[str]) -> list[str]:
+    """The chosen departments without those inside another chosen one (a subtree is chosen whole)."""
+    return [p for p in paths if not any(p.startswith(other + PATH_SEPARATOR) for other in paths)]
+
+
+_ROW_PREFIX = re.compile(r"^第\d+条组卷规则(的|中)?")
+
+
+def _bank_ref(bank, banks_by_name: dict[str, int]) -> int:
+    if isinstance(bank, int):
+        return bank
+    return banks_by_name.get(str(bank or "").strip(), 0)
+
+
+class ExamForm(ExamDefinitionForm):
+    """Create or edit an exam: the definition and its window."""
+
+    opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间。")])
+    closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间。")])
+
+    def to_document(self, department_paths: dict[int, str]) -> dict:
+        """The form's values as an exam document (the POST /api/v1/exams shape; times are local)."""
+        document = self.definition_document(department_paths)
+        for name in ("opens_at", "closes_at"):
+            if self[name].data is not None:
+                document[name] = self[name].data
+        return document
+
+    def checked_spec(self, actor, department_paths: dict[int, str], base: ExamSpec | None = None) -> ExamSpec | None:
+        """The spec when everything is right; otherwise None, with every problem beside its field
+        (checked as creating the exam checks, through ExamSpec.from_document). With ``base`` (editing),
+        what the form has no field for (an API-set team_top_n) is kept."""
+        from .definitions import check_exam
+
+        self.read()
+        document = self.to_document(department_paths)
+        spec = None
+        try:
+            spec = ExamSpec.from_document(document, base=base, check=False)
+        except SpecError as error:
+            self.refuse(error.extra.get("errors", ()))
+            # What only the database tells (banks, counts, departments) is told too, with the
+            # unreadable window or title stood in for.
+            now = timeutil.now()
+            document = {"title": "—", **document, "opens_at": now, "closes_at": now + timedelta(days=1)}
+        try:
+            check_exam(actor, spec or ExamSpec.from_document(document, check=False))
+        except SpecError as error:
+            self.refuse(error.extra.get("errors", ()))
+        except ExamError as error:  # a department unknown or outside the organiser's scope
+            self.refuse([{"field": "departments", "message": error.message}])
+        return None if self.has_errors() else spec
 
     def fill_from(self, exam) -> None:
         """Pre-fill from an existing exam (editing)."""
         for name in ("title", "mode", "duration_minutes", "total_points", "pass_mark", "attempts_allowed",
                      "shuffle_questions", "shuffle_options", "partial_credit", "show_results", "start_delay_seconds",
-                     "rules"):
+                     "rules", "ranked"):
             getattr(self, name).data = getattr(exam, name)
         self.opens_at.data = _local_naive(exam.opens_at)
         self.closes_at.data = _local_naive(exam.closes_at)
         self.departments.data = [d.id for d in exam.departments]
         self.groups.data = exam.groups
-        for row, rule in zip(self.blueprint, exam.rules_rows):
-            row.bank.data, row.qtype.data, row.chapter.data = rule.bank_id, rule.type, rule.chapter
-            row.count.data, row.points.data = rule.count, rule.points
+        self._fill_rows([(r.bank_id, r.type, r.chapter, r.count, r.points) for r in exam.rules_rows])
         if exam.fixed_rows:
             self.question_ids.data = ", ".join(str(r.question_id) for r in exam.fixed_rows)
             self.question_points.data = exam.fixed_rows[0].points
@@ -156,19 +303,70 @@ class DrawForm(FlaskForm):
     size = IntegerField("抽取总人数", validators=[Optional(), _between(1, 100000)])
     allocation = SelectField("分配方式", choices=list(ALLOCATIONS.items()), default="proportional")
     seed = IntegerField("随机种子（可空，自动生成并记录）", validators=[Optional(), _between(0, 2**62)])
-    fixed = TextAreaField("指定各部门人数（每行：部门路径=人数，分配方式为“指定”时使用）", validators=[Optional()])
     confirm = HiddenField()
 
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # One number input per department ("fixed-<department id>"), read from the posted form.
+        self.units = list(units)
+        self.fixed_values: dict[int, str] = {}
+        self.fixed_errors: dict[int, str] = {}
+        self.fixed_error: str | None = None
+
+    @staticmethod
+    def fixed_name(unit) -> str:
+        return f"fixed-{unit.department_id}"
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        counts = self._read_fixed()
+        if self.allocation.data == "fixed":
+            if not self.fixed_errors and not any(counts.values()):
+                self.fixed_error = "请至少为一个部门填写抽取人数。"
+        elif any(counts.values()):
+            self.allocation.errors = [*self.allocation.errors,
+                                      "已填写各部门人数：请将分配方式选为“指定各部门人数”，或清空各部门人数。"]
+        if self.allocation.data != "fixed" and self.size.data is None and not self.size.errors:
+            self.size.errors = [*self.size.errors, "请填写抽取总人数。"]
+        return valid and not self.fixed_errors and not self.fixed_error and not self.size.errors \
+            and not self.allocation.errors
+
+    def _read_fixed(self) -> dict[str, int]:
+        counts = {}
+        for unit in self.units:
+            text = request.form.get(self.fixed_name(unit), "").strip()
+            self.fixed_values[unit.department_id] = text
+            if not text:
+                continue
+            if not text.isdigit():
+                self.fixed_errors[unit.department_id] = "请填写0或正整数。"
+            elif int(text) > unit.population:
+                self.fixed_errors[unit.department_id] = f"该部门只有{unit.population}名在岗民警。"
+            else:
+                counts[unit.path] = int(text)
+        return counts
+
     def fixed_counts(self) -> dict[str, int] | None:
+        """Department path → count, when the allocation is fixed."""
         if self.allocation.data != "fixed":
             return None
-        counts = {}
-        for line in (self.fixed.data or "").splitlines():
-            if "=" in line:
-                path, _, count = line.rpartition("=")
-                if count.strip().isdigit():
-                    counts[path.strip()] = int(count.strip())
-        return counts
+        return {u.path: int(self.fixed_values[u.department_id])
+                for u in self.units if self.fixed_values.get(u.department_id, "").isdigit()}
+
+    def show_error(self, error) -> None:
+        """Put a refused plan's message next to the field it concerns (size, allocation or a department)."""
+        field, department = error.extra.get("field"), error.extra.get("department")
+        if field == "fixed" and department is not None:
+            unit = next((u for u in self.units if u.path == department), None)
+            if unit is not None:
+                self.fixed_errors[unit.department_id] = error.message
+                return
+        if field == "fixed":
+            self.fixed_error = error.message
+        elif field == "allocation":
+            self.allocation.errors = [*self.allocation.errors, error.message]
+        else:
+            self.size.errors = [*self.size.errors, error.message]
 
 
 class MakeupForm(FlaskForm):

@@ -11,6 +11,7 @@ Reports aggregate over these tables:
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -24,6 +25,16 @@ from ..labels import EXAM_MODES as MODES
 from ..labels import EXAM_STATUSES as STATUS_LABELS
 
 MAX_START_DELAY_SECONDS = 300
+
+
+# Lower case without look-alikes (0/o, 1/l/i): a link read off a printed notice is typed right.
+LINK_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+LINK_CODE_LENGTH = 6
+
+
+def new_link_code() -> str:
+    """A random short-link code (31^6, about 9·10^8 codes: collisions are negligible)."""
+    return "".join(secrets.choice(LINK_ALPHABET) for _ in range(LINK_CODE_LENGTH))
 
 
 class Exam(db.Model):
@@ -50,6 +61,13 @@ class Exam(db.Model):
     start_delay_seconds: Mapped[int] = mapped_column(sa.Integer, default=0)
     # Absences shorter than this are tolerated (not flagged); None: the app setting.
     absence_grace_seconds: Mapped[int | None] = mapped_column(sa.Integer)
+    # An online contest (线上竞答): ranked by score, then time used, then submission
+    # (quizapp/contests/online.py). ``team_top_n``: departments also rank by the
+    # average of their best N; None: by the average of all their participants.
+    ranked: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    team_top_n: Mapped[int | None] = mapped_column(sa.Integer)
+    # When the contest's points were awarded (once, after it closed); None: not yet.
+    contest_points_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last sample drawn (mode=sample); None until drawn.
     sample_size: Mapped[int | None] = mapped_column(sa.Integer)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id", ondelete="SET NULL"))
@@ -62,6 +80,9 @@ class Exam(db.Model):
     # period (unique, so firing twice for one period creates nothing new).
     template_id: Mapped[int | None] = mapped_column(sa.Integer)
     schedule_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    # The code of the exam's short link (/k/<code>) and QR code: fixed at creation, so a
+    # notice printed or a link sent in the work group keeps working after any edit.
+    link_code: Mapped[str] = mapped_column(sa.String(12), unique=True, default=new_link_code)
 
     created_by = relationship("Officer", foreign_keys=[created_by_id])
     departments = relationship("Department", secondary="exam_departments", order_by="Department.path")
@@ -78,6 +99,7 @@ class Exam(db.Model):
         sa.CheckConstraint("closes_at > opens_at", name="window"),
         sa.CheckConstraint("duration_minutes > 0", name="duration"),
         sa.CheckConstraint("attempts_allowed > 0", name="attempts"),
+        sa.CheckConstraint("team_top_n IS NULL OR team_top_n > 0", name="team_top_n"),
     )
 
     @hybrid_property
@@ -117,6 +139,11 @@ class Exam(db.Model):
             (cls.opens_at <= timeutil.now(), "open"),
             else_="upcoming",
         )
+
+    @property
+    def closed_early(self) -> bool:
+        """Closed by an organiser before the end of its window (closed_at says when)."""
+        return self.closed_at is not None and self.closed_at < self.closes_at
 
     @property
     def status_label(self) -> str:

@@ -10,8 +10,9 @@ from ..web import render_error_page
 from . import presenters, queries
 from .access import can_manage
 from .attempts import open_attempt, ready_at, saved_answers, seconds_until_ready, start_attempt, submit_attempt
-from .errors import ExamError
+from .errors import NOT_A_CANDIDATE, ExamError
 from .forms import ActionForm
+from .links import exam_by_link_code
 from .models import Exam
 
 bp = Blueprint("exams", __name__, url_prefix="")
@@ -45,10 +46,20 @@ def intro(exam_id: int):
     if not queries.is_candidate(current_user.id, exam.id):
         if can_manage(current_user, exam):
             return redirect(url_for("manage_exams.detail", exam_id=exam.id))
-        return render_error_page(403, "您不在本次考试的考生名单中。")
+        return render_error_page(403, NOT_A_CANDIDATE)
     return render_template("exams/intro.html", exam=exam, attempt=queries.latest_attempt(current_user.id, exam.id),
                            form=ActionForm(), ready_at=timeutil.to_local(ready_at(exam, current_user.id)),
                            wait_seconds=seconds_until_ready(exam, current_user.id))
+
+
+@bp.route("/k/<code>")
+@login_required
+def short_link(code: str):
+    """An exam's short link (and QR code): through login to the intro page."""
+    exam = exam_by_link_code(code)
+    if exam is None:
+        return render_error_page(404, "没有找到这个考试链接，请核对链接或联系组织部门。")
+    return redirect(url_for(".intro", exam_id=exam.id))
 
 
 @bp.route("/exams/<int:exam_id>/start", methods=["POST"])
@@ -100,5 +111,6 @@ def result(attempt_id: int):
     attempt = open_attempt(current_user, attempt_id)
     if attempt.submitted_at is None:
         return redirect(url_for("exams.take", attempt_id=attempt.id))
-    return render_template("exams/result.html", exam=attempt.exam, attempt=attempt,
-                           result=presenters.result_payload(attempt, attempt.exam))
+    result = presenters.result_payload(attempt, attempt.exam)
+    return render_template("exams/result.html", exam=attempt.exam, attempt=attempt, result=result,
+                           summary=presenters.result_summary(attempt, result))

@@ -1,20 +1,26 @@
 """Organiser pages: exams list, create/edit/clone/close, draw, candidates, live board, makeup."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import timeutil
 from ..auth.access import organiser_required
-from ..roster.services import departments_visible_to
+from ..reports.xlsx import content_disposition
+from ..roster.services import departments_visible_to, scope_departments
 from . import queries
 from .access import managed_exam
-from .candidates import draw_candidates, plan_draw, replace_candidate
-from .definitions import clone_exam, close_exam, create_exam, create_makeup, update_exam
+from ..reports.services import display_department
+from .candidates import draw_candidates, draw_departments, plan_draw, replace_candidate
+from .definitions import clone_exam, close_exam, create_exam, create_makeup, spec_from_exam, update_exam
 from .errors import ExamError
-from .forms import ActionForm, DrawForm, ExamForm, MakeupForm
+from .form_data import bank_catalogue, department_tree, officers_in_scope
+from .forms import TYPE_CHOICES, ActionForm, DrawForm, ExamForm, MakeupForm
+from .links import exam_link, exam_qr_png, exam_qr_svg, qr_file_name
 from .models import ALLOCATIONS, Exam
 from .progress import board as exam_board
+from .progress import STATES as BOARD_STATES
+from .progress import board_people as people_in_state
 from .progress import makeup_officer_ids, remind_not_started
 
 bp = Blueprint("manage_exams", __name__, url_prefix="/manage/exams")
@@ -24,7 +30,7 @@ def _exam(exam_id: int) -> Exam:
     return managed_exam(current_user, exam_id)
 
 
-def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
+def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str], dict]:
     departments = departments_visible_to(current_user)
     form = ExamForm().setup(queries.banks_by_name(), departments, queries.officer_tags())
     if request.method == "GET":
@@ -32,7 +38,25 @@ def _exam_form(exam: Exam | None = None) -> tuple[ExamForm, dict[int, str]]:
             form.fill_from(exam)
         else:
             form.default_window()
-    return form, {d.id: d.path for d in departments}
+    return form, {d.id: d.path for d in departments}, form_context(departments)
+
+
+def form_context(departments) -> dict:
+    """What the shared exam controls show: the department tree and each bank's chapters."""
+    return {"department_tree": department_tree(departments), "catalogue": bank_catalogue(),
+            "type_choices": TYPE_CHOICES}
+
+
+@bp.route("/scope-count")
+@organiser_required
+def scope_count():
+    """How many active officers the chosen departments (none: the organiser's scope) and groups hold,
+    for the live count on the exam and schedule forms."""
+    visible = {d.id: d for d in departments_visible_to(current_user)}
+    chosen = [visible[i] for i in request.args.getlist("departments", type=int) if i in visible]
+    if not chosen:
+        chosen = scope_departments(current_user) or []  # an organiser limited to part of the bureau: his part
+    return jsonify(count=officers_in_scope(chosen, request.args.getlist("groups")))
 
 
 @bp.route("")
@@ -45,18 +69,20 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @organiser_required
 def create():
-    """Define a new exam."""
-    form, paths = _exam_form()
-    if form.validate_on_submit():
-        try:
-            exam = create_exam(current_user, form.to_spec(paths))
-        except ExamError as error:
-            form.show_errors(error.extra.get("errors", ()))
-            flash(error.message, "error")
-        else:
-            flash("考试已创建。" + ("请抽取考生。" if exam.mode == "sample" else ""), "success")
-            return redirect(url_for(".draw" if exam.mode == "sample" else ".detail", exam_id=exam.id))
-    return render_template("exams/manage/form.html", form=form, exam=None)
+    """Define a new exam; every problem is shown beside its field at once."""
+    form, paths, context = _exam_form()
+    if form.is_submitted():
+        spec = form.checked_spec(current_user, paths)
+        if spec is not None:
+            try:
+                exam = create_exam(current_user, spec)
+            except ExamError as error:
+                form.refuse(error.extra.get("errors", ()))
+                flash(error.message, "error")
+            else:
+                flash("考试已创建。" + ("请抽取考生。" if exam.mode == "sample" else ""), "success")
+                return redirect(url_for(".draw" if exam.mode == "sample" else ".detail", exam_id=exam.id))
+    return render_template("exams/manage/form.html", form=form, exam=None, **context)
 
 
 @bp.route("/<int:exam_id>/edit", methods=["GET", "POST"])
@@ -64,17 +90,19 @@ def create():
 def edit(exam_id: int):
     """Change an exam before it opens."""
     exam = _exam(exam_id)
-    form, paths = _exam_form(exam)
-    if form.validate_on_submit():
-        try:
-            update_exam(current_user, exam, form.to_spec(paths))
-        except ExamError as error:
-            form.show_errors(error.extra.get("errors", ()))
-            flash(error.message, "error")
-        else:
-            flash("考试已修改。", "success")
-            return redirect(url_for(".detail", exam_id=exam.id))
-    return render_template("exams/manage/form.html", form=form, exam=exam)
+    form, paths, context = _exam_form(exam)
+    if form.is_submitted():
+        spec = form.checked_spec(current_user, paths, base=spec_from_exam(exam))
+        if spec is not None:
+            try:
+                update_exam(current_user, exam, spec)
+            except ExamError as error:
+                form.refuse(error.extra.get("errors", ()))
+                flash(error.message, "error")
+            else:
+                flash("考试已修改。", "success")
+                return redirect(url_for(".detail", exam_id=exam.id))
+    return render_template("exams/manage/form.html", form=form, exam=exam, **context)
 
 
 @bp.route("/<int:exam_id>")
@@ -84,7 +112,30 @@ def detail(exam_id: int):
     exam = _exam(exam_id)
     return render_template("exams/manage/detail.html", exam=exam, board=exam_board(exam),
                            draw=queries.latest_draw(exam), form=ActionForm(), makeup_form=MakeupForm(), allocations=ALLOCATIONS,
-                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None)
+                           makeup_count=len(makeup_officer_ids(exam)) if exam.is_closed else None,
+                           link=exam_link(exam), qr=exam_qr_svg(exam))
+
+
+@bp.route("/<int:exam_id>/qr.<any(png, svg):kind>")
+@organiser_required
+def qr_download(exam_id: int, kind: str):
+    """下载二维码: the exam's link as a PNG or SVG file with a Chinese name."""
+    exam = _exam(exam_id)
+    if kind == "png":
+        response = Response(exam_qr_png(exam), mimetype="image/png")
+    else:
+        svg = '<?xml version="1.0" encoding="utf-8"?>\n' + str(exam_qr_svg(exam))  # a file, not markup
+        response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = content_disposition(qr_file_name(exam, kind))
+    return response
+
+
+@bp.route("/<int:exam_id>/notice")
+@organiser_required
+def notice(exam_id: int):
+    """The A4 notice to print: title, window, duration, the QR code and the link."""
+    exam = _exam(exam_id)
+    return render_template("exams/manage/notice.html", exam=exam, link=exam_link(exam), qr=exam_qr_svg(exam))
 
 
 def _action(exam_id: int, function, success: str, *args):
@@ -119,9 +170,17 @@ def close(exam_id: int):
 @bp.route("/<int:exam_id>/remind", methods=["POST"])
 @organiser_required
 def remind(exam_id: int):
-    """In-app reminder to those who have not started."""
-    _action(exam_id, remind_not_started, "已提醒{result}名未参考人员。")
-    return redirect(request.form.get("next") or url_for(".detail", exam_id=exam_id))
+    """In-app reminder to those who have not started: all of them, or one department's."""
+    department = request.form.get("department") or None
+    who = f"{display_department(department)}的" if department else ""
+    _action(exam_id, remind_not_started, f"已提醒{who}{{result}}名未参考人员。", department)
+    return redirect(_local_next() or url_for(".detail", exam_id=exam_id))
+
+
+def _local_next() -> str | None:
+    """The form's ``next``, only when it is a path on this site (never another host)."""
+    target = request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else None
 
 
 @bp.route("/<int:exam_id>/makeup", methods=["POST"])
@@ -148,22 +207,25 @@ def makeup(exam_id: int):
 def draw(exam_id: int):
     """Plan a draw (each department's size and allocation), then confirm it."""
     exam = _exam(exam_id)
-    form = DrawForm()
+    try:
+        units = draw_departments(exam)
+    except ExamError as error:
+        flash(error.message, "error")
+        return redirect(url_for(".detail", exam_id=exam.id))
+    form = DrawForm(units=units)
     plan = None
     if form.validate_on_submit():
         try:
             if form.confirm.data == "1":
                 made = draw_candidates(current_user, exam, form.size.data, form.allocation.data,
-                                                form.seed.data, form.fixed_counts(), None)
+                                       form.seed.data, form.fixed_counts(), None)
                 flash(f"已抽取{made.size}名考生（随机种子{made.seed}），并已通知。", "success")
                 return redirect(url_for(".candidates", exam_id=exam.id))
             plan = plan_draw(exam, form.size.data, form.allocation.data, form.fixed_counts())
         except ExamError as error:
-            flash(error.message, "error")
-    elif request.method == "GET":
-        units = plan_draw(exam, 1, "equal") if exam.mode == "sample" else []
-        form.fixed.data = "\n".join(f"{u.path}=" for u in units)
-    return render_template("exams/manage/draw.html", exam=exam, form=form, plan=plan)
+            form.show_error(error)
+    status = 422 if request.method == "POST" and plan is None else 200
+    return render_template("exams/manage/draw.html", exam=exam, form=form, units=units, plan=plan), status
 
 
 @bp.route("/<int:exam_id>/candidates")
@@ -212,4 +274,22 @@ def board(exam_id: int):
     """The live board; the page refreshes itself from the board API."""
     exam = _exam(exam_id)
     return render_template("exams/manage/board.html", exam=exam, board=exam_board(exam), form=ActionForm(),
-                           now_local=timeutil.format_local(timeutil.now(), "%H:%M:%S"))
+                           states=BOARD_STATES, now_local=timeutil.format_local(timeutil.now(), "%H:%M:%S"))
+
+
+@bp.route("/<int:exam_id>/board/people")
+@organiser_required
+def board_people(exam_id: int):
+    """The names behind one count of the board, filterable by department."""
+    exam = _exam(exam_id)
+    state = request.args.get("state", "not_started")
+    if state not in BOARD_STATES:
+        abort(404)
+    departments = [d["department"] for d in exam_board(exam)["departments"]]
+    department = request.args.get("department") or None
+    unknown = department if department is not None and department not in departments else None
+    if unknown:
+        department = None  # said on the page: the list shows every department instead
+    return render_template("exams/manage/board_people.html", exam=exam, state=state, states=BOARD_STATES,
+                           departments=departments, department=department, unknown_department=unknown,
+                           people=people_in_state(exam, state, department), form=ActionForm())

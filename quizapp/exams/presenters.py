@@ -11,12 +11,13 @@ from ..banks.types import QUESTION_TYPES, key_blanks
 from ..extensions import db
 from .models import Attempt, Candidate, Exam, PaperItem
 from .attempts import network_grace, saved_answers
+from .links import exam_link
 
 
 def exam_summary(exam: Exam, attempt: Attempt | None = None) -> dict:
     """One row of an officer's exam list."""
     return {
-        "id": exam.id, "title": exam.title, "mode": exam.mode,
+        "id": exam.id, "title": exam.title, "mode": exam.mode, "ranked": exam.ranked,
         "opens_at": timeutil.isoformat(exam.opens_at), "closes_at": timeutil.isoformat(exam.closes_at),
         "duration_minutes": exam.duration_minutes, "status": exam.status,
         "attempt_id": attempt.id if attempt else None,
@@ -42,7 +43,9 @@ def exam_detail(exam: Exam) -> dict:
         "attempts_allowed": exam.attempts_allowed, "shuffle_questions": exam.shuffle_questions,
         "shuffle_options": exam.shuffle_options, "partial_credit": exam.partial_credit,
         "show_results": exam.show_results, "start_delay_seconds": exam.start_delay_seconds, "rules": exam.rules,
+        "ranked": exam.ranked, "team_top_n": exam.team_top_n,
         "candidates": candidates, "makeup_of": exam.makeup_of_id, "cloned_from": exam.cloned_from_id,
+        "link": exam_link(exam),
     }
 
 
@@ -110,3 +113,20 @@ def result_payload(attempt: Attempt, exam: Exam) -> dict:
                 "explanation": item.explanation,
             })
     return payload
+
+
+def time_taken(attempt: Attempt) -> str:
+    """用时 of a submitted attempt in words: 12分05秒, 1小时02分10秒."""
+    if attempt.submitted_at is None or attempt.started_at is None:
+        return ""
+    seconds = max(0, int((attempt.submitted_at - attempt.started_at).total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return (f"{hours}小时{minutes:02d}分" if hours else f"{minutes}分") + f"{seconds:02d}秒"
+
+
+def result_summary(attempt: Attempt, result: dict) -> dict:
+    """The head of the result page: 答对 N / 共 M 题 and 用时 (score and 合格 come from the result)."""
+    questions = result["questions"]
+    return {"correct": sum(1 for q in questions if q["correct"]), "count": len(questions),
+            "wrong": sum(1 for q in questions if not q["correct"]), "time_taken": time_taken(attempt)}

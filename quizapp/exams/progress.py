@@ -15,46 +15,102 @@ from .errors import ExamError
 from .models import Attempt, Candidate, Exam
 
 
+# Each candidate is in exactly one of these, in this order on the board.
+STATES = {"not_started": "未开始", "in_progress": "答题中", "submitted": "已交卷"}
+
+
+def _officer_states(exam: Exam):
+    """Subquery: per officer who began, whether an attempt is still open (answering) or all are submitted."""
+    return (sa.select(Attempt.officer_id,
+                      sa.func.max(sa.case((Attempt.submitted_at.is_(None), 1), else_=0)).label("open"))
+            .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
+
+
+def _candidates(exam: Exam, department: str | None = None):
+    """Conditions for the exam's current (not replaced) candidates, optionally of one department."""
+    conditions = [Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None)]
+    if department:
+        conditions.append(Department.path == department)
+    return conditions
+
+
 def board(exam: Exam) -> dict:
-    """Invited / started / submitted / not started, overall and per department (SQL aggregates)."""
-    started = (sa.select(Attempt.officer_id, sa.func.max(sa.case((Attempt.submitted_at.is_not(None), 1), else_=0))
-                         .label("submitted"))
-               .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
+    """Invited / not started / answering (started, not submitted) / submitted, overall and per department.
+
+    ``started`` (answering + submitted) stays for the API's readers. SQL aggregates, one query.
+    """
+    states = _officer_states(exam)
     rows = db.session.execute(
-        sa.select(Department.path, sa.func.count(Candidate.id), sa.func.count(started.c.officer_id),
-                  sa.func.coalesce(sa.func.sum(started.c.submitted), 0))
+        sa.select(Department.path, sa.func.count(Candidate.id), sa.func.count(states.c.officer_id),
+                  sa.func.coalesce(sa.func.sum(states.c.open), 0))
         .select_from(Candidate)
         .join(Department, Department.id == Candidate.department_id)
-        .outerjoin(started, started.c.officer_id == Candidate.officer_id)
-        .where(Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None))
+        .outerjoin(states, states.c.officer_id == Candidate.officer_id)
+        .where(*_candidates(exam))
         .group_by(Department.path).order_by(Department.path)
     ).all()
-    departments = [{"department": path, "invited": invited, "started": int(begun), "submitted": int(done),
-                    "not_started": invited - int(begun)} for path, invited, begun, done in rows]
-    totals = {key: sum(d[key] for d in departments) for key in ("invited", "started", "submitted", "not_started")}
+    departments = [{"department": path, "invited": invited, "started": int(begun), "in_progress": int(answering),
+                    "submitted": int(begun) - int(answering), "not_started": invited - int(begun)}
+                   for path, invited, begun, answering in rows]
+    keys = ("invited", "started", "in_progress", "submitted", "not_started")
+    totals = {key: sum(d[key] for d in departments) for key in keys}
     return {**totals, "departments": departments}
 
 
-def not_started_officer_ids(exam: Exam) -> list[int]:
-    """Invited candidates who have not started the exam."""
+def board_people(exam: Exam, state: str, department: str | None = None) -> list[dict]:
+    """The candidates in one board state (not_started / in_progress / submitted), optionally of one department."""
+    if state not in STATES:
+        raise ExamError("未知的答题状态。", status=422, code="invalid_state")
+    from ..roster.models import Officer
+
+    states = _officer_states(exam)
+    latest = (sa.select(Attempt.officer_id, sa.func.max(Attempt.started_at).label("started_at"),
+                        sa.func.max(Attempt.submitted_at).label("submitted_at"))
+              .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
+    condition = {"not_started": states.c.officer_id.is_(None), "in_progress": states.c.open == 1,
+                 "submitted": states.c.open == 0}[state]
+    rows = db.session.execute(
+        sa.select(Officer.badge, Officer.name, Department.path, latest.c.started_at, latest.c.submitted_at)
+        .select_from(Candidate)
+        .join(Officer, Officer.id == Candidate.officer_id)
+        .join(Department, Department.id == Candidate.department_id)
+        .outerjoin(states, states.c.officer_id == Candidate.officer_id)
+        .outerjoin(latest, latest.c.officer_id == Candidate.officer_id)
+        .where(*_candidates(exam, department), condition)
+        .order_by(Department.path, Officer.badge)
+    ).all()
+    return [{"badge": badge, "name": name, "department": path, "started_at": started, "submitted_at": submitted}
+            for badge, name, path, started, submitted in rows]
+
+
+def not_started_officer_ids(exam: Exam, department: str | None = None) -> list[int]:
+    """Invited candidates who have not started the exam, optionally of one department."""
     return list(db.session.scalars(
-        sa.select(Candidate.officer_id).where(
-            Candidate.exam_id == exam.id, Candidate.replaced_at.is_(None),
-            Candidate.officer_id.not_in(sa.select(Attempt.officer_id).where(Attempt.exam_id == exam.id)))
+        sa.select(Candidate.officer_id)
+        .join(Department, Department.id == Candidate.department_id)
+        .where(*_candidates(exam, department),
+               Candidate.officer_id.not_in(sa.select(Attempt.officer_id).where(Attempt.exam_id == exam.id)))
     ))
 
 
-def remind_not_started(actor, exam: Exam) -> int:
-    """Send an in-app reminder to candidates who have not started (at most once an hour). Commits."""
+def remind_not_started(actor, exam: Exam, department: str | None = None) -> int:
+    """Send an in-app reminder to candidates who have not started — all, or one department's —
+    at most once an hour each. Commits."""
     require_manager(actor, exam)
     if exam.is_closed:
         raise ExamError("考试已结束。", status=409, code="exam_closed")
+    if department and not db.session.scalar(
+            sa.select(sa.func.count(Candidate.id)).join(Department, Department.id == Candidate.department_id)
+            .where(*_candidates(exam, department))):
+        raise ExamError(f"本次考试没有“{department}”的考生。", code="unknown_department", field="department")
     stamp = timeutil.now().strftime("%Y%m%d%H")
     with transaction():
-        count = notify(not_started_officer_ids(exam), "reminder", f"请尽快参加考试：{exam.title}",
+        count = notify(not_started_officer_ids(exam, department), "reminder", f"请尽快参加考试：{exam.title}",
                        f"考试将于{timeutil.format_local(exam.closes_at)}结束，请及时完成。", link=f"/exams/{exam.id}",
                        dedupe_key=f"exam-{exam.id}-remind-{stamp}")
-        record(actor, "exam.remind", target=exam, summary=f"提醒“{exam.title}”未参考人员{count}人", count=count)
+        who = f"{department}未参考人员" if department else "未参考人员"
+        record(actor, "exam.remind", target=exam, summary=f"提醒“{exam.title}”{who}{count}人", count=count,
+               department=department)
     return count
 
 

@@ -14,7 +14,16 @@ ALLOCATION_METHODS = ("equal", "proportional", "fixed")
 
 
 class SamplingError(ValueError):
-    """A draw that cannot be made, with a Chinese message."""
+    """A draw that cannot be made, with a Chinese message.
+
+    ``field`` names what is wrong so a form can show the message next to it: "size"
+    (the total), "allocation", or "fixed" (the per-department counts; ``department``
+    is the one at fault, None for all of them).
+    """
+
+    def __init__(self, message: str, field: str | None = None, department: Hashable | None = None):
+        super().__init__(message)
+        self.field, self.department = field, department
 
 
 def _order(sizes: Mapping[Hashable, int]) -> list:
@@ -39,24 +48,24 @@ def allocate(sizes: Mapping[Hashable, int], size: int | None, method: str,
         fixed = {key: int(n) for key, n in (fixed or {}).items() if int(n)}
         unknown = [key for key in fixed if key not in sizes]
         if unknown:
-            raise SamplingError("指定人数的部门不在抽取范围内。")
+            raise SamplingError("指定人数的部门不在抽取范围内。", "fixed", unknown[0])
         for key, n in fixed.items():
             if n < 0:
-                raise SamplingError("各部门抽取人数不能为负数。")
+                raise SamplingError("各部门抽取人数不能为负数。", "fixed", key)
             if n > sizes[key]:
-                raise SamplingError(f"“{key}”只有{sizes[key]}人，不能抽取{n}人。")
+                raise SamplingError(f"“{key}”只有{sizes[key]}人，不能抽取{n}人。", "fixed", key)
         total = sum(fixed.values())
         if total == 0:
-            raise SamplingError("请至少为一个部门指定抽取人数。")
+            raise SamplingError("请至少为一个部门指定抽取人数。", "fixed")
         if size is not None and size != total:
-            raise SamplingError(f"各部门指定人数之和为{total}，与抽取总人数{size}不一致。")
+            raise SamplingError(f"各部门指定人数之和为{total}，与抽取总人数{size}不一致。", "size")
         return {key: fixed.get(key, 0) for key in sizes}
     if method not in ALLOCATION_METHODS:
-        raise SamplingError("分配方式应为 equal、proportional 或 fixed。")
+        raise SamplingError("分配方式应为 equal、proportional 或 fixed。", "allocation")
     if size is None or size <= 0:
-        raise SamplingError("抽取人数应为正整数。")
+        raise SamplingError("抽取人数应为正整数。", "size")
     if size > population:
-        raise SamplingError(f"抽取范围内只有{population}名在岗民警，不能抽取{size}人。")
+        raise SamplingError(f"抽取范围内只有{population}名在岗民警，不能抽取{size}人。", "size")
     if method == "proportional":
         return _largest_remainder(sizes, size, population)
     return _equal(sizes, size)

@@ -48,6 +48,10 @@ class ExamWriteSchema(Schema):
     show_results = fields.String(load_default="immediately", validate=validate.OneOf(list(SHOW_RESULTS)))
     start_delay_seconds = fields.Integer(load_default=0, validate=validate.Range(0, MAX_START_DELAY_SECONDS))
     rules = fields.String(load_default="", metadata={"description": "考试须知 shown on the intro page"})
+    ranked = fields.Boolean(load_default=False, metadata={
+        "description": "an online contest (线上竞答): ranked by score, then time used, then submission time"})
+    team_top_n = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(1, 1000), metadata={
+        "description": "ranked exams: departments also ranked by the average of their best N (null: all)"})
 
 
 class ExamPatchSchema(ExamWriteSchema):
@@ -62,6 +66,7 @@ class ExamListItemSchema(Schema):
     id = fields.Integer()
     title = fields.String()
     mode = fields.String()
+    ranked = fields.Boolean(metadata={"description": "an online contest: GET /exams/{id}/ranking"})
     opens_at = fields.String()
     closes_at = fields.String()
     duration_minutes = fields.Integer()
@@ -96,9 +101,12 @@ class ExamDetailSchema(Schema):
     show_results = fields.String()
     start_delay_seconds = fields.Integer()
     rules = fields.String()
+    ranked = fields.Boolean()
+    team_top_n = fields.Integer(allow_none=True)
     candidates = fields.Integer()
     makeup_of = fields.Integer(allow_none=True)
     cloned_from = fields.Integer(allow_none=True)
+    link = fields.String(metadata={"description": "the exam's short link (absolute), as in its QR code"})
 
 
 class OptionSchema(Schema):
@@ -186,14 +194,16 @@ class DrawResultSchema(Schema):
 class BoardRowSchema(Schema):
     department = fields.String()
     invited = fields.Integer()
-    started = fields.Integer()
+    started = fields.Integer(metadata={"description": "in_progress + submitted"})
+    in_progress = fields.Integer(metadata={"description": "started, no attempt submitted yet or a retake open"})
     submitted = fields.Integer()
     not_started = fields.Integer()
 
 
 class BoardSchema(Schema):
     invited = fields.Integer()
-    started = fields.Integer()
+    started = fields.Integer(metadata={"description": "in_progress + submitted"})
+    in_progress = fields.Integer(metadata={"description": "started, no attempt submitted yet or a retake open"})
     submitted = fields.Integer()
     not_started = fields.Integer()
     departments = fields.List(fields.Nested(BoardRowSchema))
@@ -211,6 +221,11 @@ class MakeupWriteSchema(Schema):
 
 class CountSchema(Schema):
     count = fields.Integer()
+
+
+class RemindWriteSchema(Schema):
+    department = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "a department path of the exam's candidates: remind only its people (default: everyone)"})
 
 
 class ReviewItemSchema(PaperQuestionSchema):

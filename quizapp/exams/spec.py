@@ -74,6 +74,8 @@ class ExamSpec:
     show_results: str = "immediately"
     start_delay_seconds: int = 0
     rules: str = ""
+    ranked: bool = False  # an online contest (线上竞答)
+    team_top_n: int | None = None  # departments also ranked by the average of their best N
 
     @classmethod
     def from_document(cls, document: Mapping, base: ExamSpec | None = None, *, check: bool = True,
@@ -133,6 +135,8 @@ class ExamSpec:
             fail("show_results", "成绩显示方式应为 immediately、after_close 或 never。")
         if not 0 <= self.start_delay_seconds <= MAX_START_DELAY_SECONDS:
             fail("start_delay_seconds", f"随机延迟进入应在0到{MAX_START_DELAY_SECONDS}秒之间。")
+        if self.team_top_n is not None and not 1 <= self.team_top_n <= 1000:
+            fail("team_top_n", "团体前N名平均分的N应在1到1000之间。")
         if bool(self.blueprint) == bool(self.questions):
             fail("paper", PAPER_ONE_KIND)
         for position, rule in enumerate(self.blueprint, start=1):
@@ -161,7 +165,8 @@ _STAND_INS = {"title": "—", "opens_at": datetime(2000, 1, 1, tzinfo=UTC), "clo
 _DEPENDS_ON = {"title": {"title"}, "opens_at": {"opens_at", "closes_at"}, "closes_at": {"opens_at", "closes_at"},
                "total_points": {"total_points"}, "pass_mark": {"pass_mark", "total_points"}, "paper": {"paper"},
                "duration_minutes": {"duration_minutes"}, "attempts_allowed": {"attempts_allowed"},
-               "mode": {"mode"}, "show_results": {"show_results"}, "start_delay_seconds": {"start_delay_seconds"}}
+               "mode": {"mode"}, "show_results": {"show_results"}, "start_delay_seconds": {"start_delay_seconds"},
+               "team_top_n": {"team_top_n"}}
 REQUIRED_MESSAGES = {"title": "请填写考试名称。", "opens_at": "请填写开始时间。", "closes_at": "请填写结束时间。"}
 PAPER_ONE_KIND = "请设置组卷规则或指定题目（二者选一）。"
 
@@ -170,10 +175,10 @@ PAPER_ONE_KIND = "请设置组卷规则或指定题目（二者选一）。"
 DOCUMENT_FIELDS = frozenset({"title", "mode", "departments", "groups", "paper", "pass_mark", "total_points",
                              "duration_minutes", "opens_at", "closes_at", "attempts_allowed", "shuffle",
                              "shuffle_questions", "shuffle_options", "partial_credit", "show_results",
-                             "start_delay_seconds", "rules"})
+                             "start_delay_seconds", "rules", "ranked", "team_top_n"})
 _INTEGERS = ("duration_minutes", "attempts_allowed", "start_delay_seconds")
 _NUMBERS = ("pass_mark", "total_points")
-_FLAGS = ("shuffle_questions", "shuffle_options", "partial_credit")
+_FLAGS = ("shuffle_questions", "shuffle_options", "partial_credit", "ranked")
 _TEXTS = ("title", "mode", "show_results", "rules")
 
 
@@ -207,6 +212,9 @@ class _DocumentReader:
         for name in _NUMBERS:
             if name in document:
                 values[name] = self._number(name, document[name])
+        if "team_top_n" in document:  # null: every participant counts
+            value = document["team_top_n"]
+            values["team_top_n"] = None if value in (None, "") else self._integer("team_top_n", value)
         if "shuffle" in document:
             both = self._flag("shuffle", document["shuffle"])
             values["shuffle_questions"] = values["shuffle_options"] = both

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from .. import timeutil
+from ..banks.chapters import chapter_sort_key
 from ..banks.models import Question, QuestionBank
 from ..banks.types import QUESTION_TYPES, AnswerError, grading_key
 from ..errors import DomainError
@@ -133,14 +134,13 @@ def practice_banks(officer_id: int) -> list[dict]:
 
 
 def chapters(bank_id: int) -> list[tuple[str, int]]:
-    """The bank's chapters with their active question counts, in first-seen order."""
+    """The bank's chapters with their active question counts, in natural Chinese order."""
     rows = db.session.execute(
-        sa.select(Question.chapter, sa.func.count(), sa.func.min(Question.id))
+        sa.select(Question.chapter, sa.func.count())
         .where(Question.bank_id == bank_id, Question.in_circulation)
         .group_by(Question.chapter)
-        .order_by(sa.func.min(Question.id))
     ).all()
-    return [(chapter, count) for chapter, count, _ in rows]
+    return sorted(((chapter, count) for chapter, count in rows), key=lambda pair: chapter_sort_key(pair[0]))
 
 
 def _count(query) -> int:
@@ -355,7 +355,7 @@ def bank_progress(officer_id: int, bank_id: int) -> BankProgress:
         .order_by(sa.func.min(Question.id))
     ).all()
     progress = BankProgress("", 0, 0, 0, 0)
-    for chapter, total, done, attempts, correct, book, favs, _ in rows:
+    for chapter, total, done, attempts, correct, book, favs, _ in sorted(rows, key=lambda r: chapter_sort_key(r[0])):
         progress.chapters.append(ChapterProgress(chapter, total, int(done), int(attempts), int(correct)))
         progress.total += total
         progress.answered += int(done)

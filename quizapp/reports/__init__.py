@@ -10,13 +10,6 @@ def _pct(rate) -> str:
     return percent(rate)
 
 
-def _score(value) -> str:
-    if value is None:
-        return "—"
-    value = round(float(value), 2)
-    return f"{value:g}"
-
-
 def _fixed2(value) -> str:
     return "—" if value is None else f"{value:.2f}"
 
@@ -34,6 +27,6 @@ def init_app(app: Flask) -> None:
     register(app, blp)
     register_actions({"report.notify_flagged": "提醒题库负责人检查可疑题目"})
     register_nav("统计报表", "reports.index", ("organiser", "admin"), order=55)
-    app.jinja_env.filters.update(pct=_pct, score=_score, fixed2=_fixed2)
+    app.jinja_env.filters.update(pct=_pct, fixed2=_fixed2)
     if report_command not in COMMANDS:
         COMMANDS.append(report_command)

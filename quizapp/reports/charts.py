@@ -18,8 +18,9 @@ STYLE = Style(
     foreground_subtle="#ccc", colors=("#1d4ed8", "#16a34a", "#dc2626", "#d97706"),
     font_family="'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif",
     label_font_size=14, major_label_font_size=14, value_font_size=14, value_label_font_size=14,
-    title_font_size=16,
+    title_font_size=16, no_data_font_size=18,
 )
+MARGIN = 12
 _SCRIPT = re.compile(r"<script.*?</script>", re.S)
 
 
@@ -30,14 +31,20 @@ def _render(chart, name: str) -> Markup:
     return Markup(_SCRIPT.sub("", svg).replace("<title>Pygal</title>", f"<title>{escape(name)}</title>", 1))
 
 
-MARGIN = 12
+def label_width(text: str, font_size: float) -> float:
+    """Rendered width of a label: a CJK character is a full em, Latin about 0.6 em."""
+    return sum(font_size if unicodedata.east_asian_width(c) in "WF" else 0.6 * font_size for c in text)
 
 
-def _wide_shortfall(labels: Sequence[str]) -> int:
-    """Pixels pygal leaves too few left of the axis for these labels: it reckons every
-    character 0.6 em wide, a Chinese one takes a full em ("城南派出所" showed as "南派出所")."""
-    wide = max((sum(unicodedata.east_asian_width(c) in "WF" for c in text) for text in labels), default=0)
-    return math.ceil(wide * 0.45 * STYLE.label_font_size)
+def _left_margin_for(labels: Sequence[str]) -> int:
+    """Extra left margin so the widest label fits.
+
+    pygal sizes the label column as 0.6 em per character, which cuts Chinese
+    names off at the left edge ("城南派出所" shows as "南派出所"); add the difference.
+    """
+    size = STYLE.label_font_size
+    shortfall = max((label_width(t, size) - 0.6 * size * len(t) for t in labels), default=0)
+    return MARGIN + math.ceil(shortfall) + 4
 
 
 def _options(title: str | None, **extra) -> dict:
@@ -60,9 +67,13 @@ def distribution_chart(bins: Sequence[Bin]) -> Markup:
 
 def pass_rate_chart(rows: Sequence[DepartmentRow]) -> Markup:
     """Horizontal bars of each department's pass rate, in percent."""
-    rows = [r for r in rows if r.pass_rate is not None]
-    chart = pygal.HorizontalBar(**_options(None, range=(0, 100), height=max(200, 56 * len(rows) + 110),
-                                           margin_left=MARGIN + _wide_shortfall([r.department for r in rows])))
-    chart.x_labels = [r.department for r in rows]
+    # pygal draws the first bar at the bottom: reversed, the chart reads top-down like the table below it.
+    rows = [r for r in reversed(rows) if r.pass_rate is not None]
+    labels = [r.department for r in rows]
+    # truncate_label=-1: never shorten a department's name; the margin makes room for it.
+    chart = pygal.HorizontalBar(**_options(None, range=(0, 100), truncate_label=-1,
+                                           margin_left=_left_margin_for(labels),
+                                           height=max(200, 56 * len(rows) + 110)))
+    chart.x_labels = labels
     chart.add("合格率", [round(r.pass_rate * 100, 1) for r in rows])
     return _render(chart, "各部门合格率图")

@@ -17,6 +17,7 @@ def report_command(exam_id: int, output: Path | None) -> None:
     from ..cli import fail
     from ..exams.models import Exam
     from ..extensions import db
+    from ..scores import format_score
     from .services import exam_report
     from .statistics import percent
     from .xlsx import exam_report_xlsx, report_filename
@@ -29,11 +30,10 @@ def report_command(exam_id: int, output: Path | None) -> None:
     click.echo(f"{exam.title}（{exam.mode_label}）")
     click.echo(f"应参加{f.candidates}人，实际参加{f.participated}人，参考率{percent(f.participation_rate)}，"
                f"合格{f.passed}人，合格率{percent(f.pass_rate)}，"
-               f"平均分{'—' if f.average is None else f.average}，最高分{'—' if f.highest is None else f.highest}，"
-               f"最低分{'—' if f.lowest is None else f.lowest}")
+               f"平均分{format_score(f.average)}，最高分{format_score(f.highest)}，最低分{format_score(f.lowest)}")
     for row in report.departments:
         click.echo(f"  {row.department}：应参加{row.candidates}，参加{row.participated}，合格率{percent(row.pass_rate)}，"
-                   f"平均分{'—' if row.average is None else row.average}")
+                   f"平均分{format_score(row.average)}")
     click.echo(report.summary)
     path = output or Path(report_filename(exam.title))
     data = exam_report_xlsx(report)

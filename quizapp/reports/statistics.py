@@ -22,6 +22,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..scores import format_score
+
 # A question "looks broken" (wrong key, ambiguous stem) when almost nobody gets it
 # right or when the stronger candidates do worse on it than the weaker ones.
 BROKEN_FACILITY_BELOW = 0.2
@@ -231,4 +233,4 @@ def summary_sentence(mode: str, figures: SummaryFigures, scope: str | None = Non
         opening = f"{where}共{figures.participated}名{who}参加{test}"
         if figures.participated < figures.candidates:
             opening += f"（应参加{figures.candidates}名，参考率{percent(figures.participation_rate)}）"
-    return f"{opening}，合格率{percent(figures.pass_rate)}，平均分{_num(figures.average)}。"
+    return f"{opening}，合格率{percent(figures.pass_rate)}，平均分{format_score(figures.average)}。"

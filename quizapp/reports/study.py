@@ -86,7 +86,7 @@ def _officer_query(start: date, end: date, departments=None):
              .join(Department, Department.id == Officer.department_id)
              .outerjoin(minutes, minutes.c.officer_id == Officer.id)
              .outerjoin(points, points.c.officer_id == Officer.id)
-             .where(Officer.active.is_(True)))
+             .where(Officer.counts_as_officer))
     if departments is not None:
         query = query.where(subtree_condition(departments))
     return query, minutes_col, points_col
@@ -148,10 +148,12 @@ def year_rows(year: int, departments=None) -> list[MonthRow]:
     zone = timeutil.local_zone()
     month_of = sa.extract("month", StudyDay.day)
     study_query = (sa.select(month_of, sa.func.count(sa.distinct(StudyDay.officer_id)), sa.func.sum(StudyDay.seconds))
-                   .where(StudyDay.day >= date(year, 1, 1), StudyDay.day <= date(year, 12, 31)))
+                   .join(Officer, Officer.id == StudyDay.officer_id)
+                   .where(StudyDay.day >= date(year, 1, 1), StudyDay.day <= date(year, 12, 31),
+                          Officer.is_service_account.is_(False)))  # past study of since-deactivated officers still counts
     if departments is not None:
-        study_query = (study_query.join(Officer, Officer.id == StudyDay.officer_id)
-                       .join(Department, Department.id == Officer.department_id).where(subtree_condition(departments)))
+        study_query = (study_query.join(Department, Department.id == Officer.department_id)
+                       .where(subtree_condition(departments)))
     study = {int(m): (n, int(s or 0) // 60) for m, n, s in db.session.execute(study_query.group_by(month_of))}
 
     submitted = (sa.select(Attempt.exam_id, Attempt.officer_id).where(Attempt.submitted_at.is_not(None))

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import timeutil
 from ..labels import label
+from ..scores import round_score
 from .services import ExamReport
 from .statistics import FLAG_LABELS
 
@@ -70,14 +71,14 @@ def exam_report_xlsx(report: ExamReport) -> bytes:
         ("合格线", exam.pass_mark), ("总分", exam.total_points),
         ("应参加人数", f.candidates), ("实际参加人数", f.participated), ("参考率(%)", _percent(f.participation_rate)),
         ("合格人数", f.passed), ("合格率(%)", _percent(f.pass_rate)),
-        ("平均分", f.average), ("最高分", f.highest), ("最低分", f.lowest),
+        ("平均分", round_score(f.average)), ("最高分", round_score(f.highest)), ("最低分", round_score(f.lowest)),
         ("情况综述", report.summary),
     ])
     add_sheet(workbook, "部门", ["部门", "应参加", "实际参加", "合格人数", "合格率(%)", "平均分"], [
-        (d.department, d.candidates, d.participated, d.passed, _percent(d.pass_rate), d.average)
+        (d.department, d.candidates, d.participated, d.passed, _percent(d.pass_rate), round_score(d.average))
         for d in report.departments])
     add_sheet(workbook, "人员", ["警号", "姓名", "部门", "成绩", "是否合格", "交卷时间"], [
-        (o.badge, o.name, o.department, o.score, "未参加" if o.passed is None else ("合格" if o.passed else "不合格"),
+        (o.badge, o.name, o.department, round_score(o.score), "未参加" if o.passed is None else ("合格" if o.passed else "不合格"),
          o.submitted_at)
         for o in report.officers])
     add_sheet(workbook, "题目", ["题目编号", "题库", "题型", "题干", "作答人数", "答对人数", "正确率(%)", "难度系数",

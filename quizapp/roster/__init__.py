@@ -11,11 +11,12 @@ def _admin_home(user) -> dict:
     from ..extensions import db
     from .models import Department, Officer
 
-    active = db.session.scalar(sa.select(sa.func.count()).where(Officer.active.is_(True)))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(Officer))
+    counted = db.session.scalar(sa.select(sa.func.count()).where(Officer.counts_as_officer))
+    inactive = db.session.scalar(sa.select(sa.func.count()).where(
+        Officer.active.is_(False), Officer.is_service_account.is_(False)))
     return {
-        "officers": active,
-        "inactive": total - active,
+        "officers": counted,
+        "inactive": inactive,
         "departments": db.session.scalar(sa.select(sa.func.count()).select_from(Department)),
     }
 

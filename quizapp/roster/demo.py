@@ -1,4 +1,4 @@
-"""Demo bureau: 6 departments, 99 officers, an organiser and an admin."""
+"""Demo bureau: 6 departments, 99 officers, an organiser and an admin (a service account)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -54,7 +54,9 @@ def seed_roster(context: DemoContext) -> None:
     # Demo accounts share a hash per password: hashing 99 times would only slow the demo.
     officer_hash = hash_password(OFFICER_PASSWORD)
     used: set[str] = set()
-    db.session.add(Officer(badge=ADMIN[0], name=ADMIN[2], department=root, role="admin",
+    # The admin is what `quizapp create-admin` makes on a real install: a service account,
+    # never a candidate nor counted among the bureau's officers.
+    db.session.add(Officer(badge=ADMIN[0], name=ADMIN[2], department=root, role="admin", is_service_account=True,
                            password_hash=hash_password(ADMIN[1]), political_status="中共党员"))
     db.session.add(Officer(badge=ORGANISER[0], name=ORGANISER[2], department=departments["政治处"], role="organiser",
                            password_hash=hash_password(ORGANISER[1]), political_status="中共党员"))

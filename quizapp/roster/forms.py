@@ -39,3 +39,9 @@ class OfficerEmailForm(FlaskForm):
 
     email = EmailField("邮箱（接收提醒，可留空）",
                        validators=[Optional(), Email("邮箱格式不正确"), Length(max=200)])
+
+
+class ServiceAccountForm(FlaskForm):
+    """Whether the account is a service account, never counted as an officer."""
+
+    service = BooleanField("服务账号")

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import UTCDateTime, db
@@ -73,6 +74,9 @@ class Officer(UserMixin, db.Model):
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(16), default="officer")
     active: Mapped[bool] = mapped_column(default=True)
+    # A service account (made by `quizapp create-admin` without a department) logs in
+    # and administers but is nobody the bureau counts: see ``counts_as_officer``.
+    is_service_account: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     must_change_password: Mapped[bool] = mapped_column(default=False)
     political_status: Mapped[str | None] = mapped_column(sa.String(20))
@@ -98,6 +102,17 @@ class Officer(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive officers cannot log in
         return self.active
+
+    @hybrid_property
+    def counts_as_officer(self) -> bool:
+        """Active and not a service account: who is invited, sampled and counted in rosters,
+        reports, study targets, leaderboards and contests. Works in Python and in SQL."""
+        return self.active and not self.is_service_account
+
+    @counts_as_officer.inplace.expression
+    @classmethod
+    def _counts_as_officer_expression(cls):
+        return sa.and_(cls.active.is_(True), cls.is_service_account.is_(False))
 
     @property
     def is_admin(self) -> bool:

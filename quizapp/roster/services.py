@@ -177,7 +177,8 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
     report.absent = [
         {"badge": o.badge, "name": o.name, "department": o.department.path, "active": o.active}
         for o in sorted(existing.values(), key=lambda o: o.badge)
-        if o.badge not in in_file and o.active and o.id != actor_id
+        # Service accounts are not on the bureau's roster: never "absent" from it, never deactivated by it.
+        if o.badge not in in_file and o.active and o.id != actor_id and not o.is_service_account
     ]
     if dry_run:
         return report
@@ -191,7 +192,8 @@ def import_roster(filename: str, data: bytes, actor=None, *, dry_run: bool = Fal
                 password = row.password
                 if password is None:
                     password = generate_password()
-                    report.generated_passwords.append({"badge": row.badge, "name": row.name, "password": password})
+                    report.generated_passwords.append({"badge": row.badge, "name": row.name, "password": password,
+                                                       "department": row.department_path})
                 officer = Officer(
                     badge=row.badge, name=row.name, department=department, role=row.role,
                     password_hash=hash_password(password), must_change_password=row.password is None,
@@ -245,6 +247,7 @@ class OfficerFilter:
     role: str | None = None
     active: bool | None = None
     group: str | None = None
+    service_account: bool | None = None
 
 
 def officer_query(criteria: OfficerFilter, viewer=None):
@@ -261,6 +264,8 @@ def officer_query(criteria: OfficerFilter, viewer=None):
         query = query.where(Officer.role == criteria.role)
     if criteria.active is not None:
         query = query.where(Officer.active.is_(criteria.active))
+    if criteria.service_account is not None:
+        query = query.where(Officer.is_service_account.is_(criteria.service_account))
     if criteria.group:
         query = query.where(sa.or_(
             Officer.political_status == criteria.group,
@@ -320,6 +325,22 @@ def set_active(actor, officer: Officer, active: bool) -> None:
             signals.roster_changed.send([officer.id])
 
 
+def set_service_account(actor, officer: Officer, service: bool) -> None:
+    """Mark an account as a service account (never counted as an officer) or back (audited). Commits.
+
+    A service account leaves the exams it has not started yet; an account made an
+    officer again is invited to the open full-staff exams it is eligible for.
+    """
+    if officer.is_service_account == service:
+        return
+    with transaction():
+        officer.is_service_account = service
+        record(actor, "officer.service_account", target=officer,
+               summary=f"{_label(officer)}{'设为服务账号' if service else '取消服务账号，计为民警'}", service=service)
+        db.session.flush()
+        (signals.officers_uncounted if service else signals.roster_changed).send([officer.id])
+
+
 def set_email(actor, officer: Officer, email: str | None) -> None:
     """Set or clear the officer's notification address (audited). Commits."""
     email = (email or "").strip() or None
@@ -353,8 +374,16 @@ def set_scope(actor, officer: Officer, departments: list[Department]) -> None:
     db.session.commit()
 
 
-def create_admin(badge: str, name: str, password: str, department_path: str = "市公安局") -> Officer:
-    """Create (or promote) an admin from the command line. Commits."""
+SERVICE_ACCOUNT_DEPARTMENT = "市公安局"
+
+
+def create_admin(badge: str, name: str, password: str, department_path: str | None = None) -> Officer:
+    """Create (or promote) an admin from the command line. Commits.
+
+    Without a department the new account is a service account (it administers but is
+    nobody the bureau counts), kept in a top-level department of its own; with one it is
+    an officer of that department. Promoting an existing officer keeps his department.
+    """
     from ..auth.passwords import password_problem
 
     problem = password_problem(password, badge)
@@ -362,15 +391,17 @@ def create_admin(badge: str, name: str, password: str, department_path: str = "�
         raise RosterError(problem)
     officer = db.session.scalar(sa.select(Officer).where(Officer.badge == badge))
     if officer is None:
-        officer = Officer(badge=badge, name=name, department=ensure_department(department_path), role="admin",
-                          password_hash=hash_password(password))
+        officer = Officer(badge=badge, name=name, department=ensure_department(department_path or SERVICE_ACCOUNT_DEPARTMENT),
+                          role="admin", password_hash=hash_password(password),
+                          is_service_account=department_path is None)
         db.session.add(officer)
         db.session.flush()
     else:
         officer.name, officer.role, officer.active = name, "admin", True
         officer.password_hash = hash_password(password)
         officer.must_change_password = False
+    kind = "服务账号" if officer.is_service_account else "管理员"
     with transaction():
-        record(None, "officer.create_admin", target=officer, summary=f"命令行创建管理员{_label(officer)}")
+        record(None, "officer.create_admin", target=officer, summary=f"命令行创建{kind}{_label(officer)}")
         signals.roster_changed.send([officer.id])
     return officer

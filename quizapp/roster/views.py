@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
 from flask_login import current_user
 
 from .. import uploads
 from ..auth.access import admin_required
 from ..extensions import db
-from . import services
+from . import services, slips
 from .forms import (ActionForm, OfficerDepartmentForm, OfficerEmailForm, OfficerRoleForm, OfficerScopeForm,
-                    RosterConfirmForm, RosterUploadForm)
+                    RosterConfirmForm, RosterUploadForm, ServiceAccountForm)
 from .models import POLITICAL_STATUSES, Department, Officer
 from .template import roster_template_xlsx
 
@@ -26,6 +27,7 @@ def _filter_from_args() -> services.OfficerFilter:
         role=request.args.get("role") or None,
         active={"1": True, "0": False}.get(active),
         group=request.args.get("group") or None,
+        service_account={"1": True, "0": False}.get(request.args.get("service")),
     )
 
 
@@ -58,13 +60,14 @@ def officer(officer_id: int):
     scope_form.departments.choices = [(d.id, d.path) for d in departments]
     return render_template("roster/officer.html", officer=officer, role_form=role_form,
                            department_form=department_form, scope_form=scope_form, action_form=ActionForm(),
-                           email_form=OfficerEmailForm(email=officer.email))
+                           email_form=OfficerEmailForm(email=officer.email),
+                           service_form=ServiceAccountForm(service=officer.is_service_account))
 
 
 @bp.route("/officers/<int:officer_id>/<change>", methods=["POST"])
 @admin_required
 def change_officer(officer_id: int, change: str):
-    """Apply one change to an officer: role, department, active, password, scope."""
+    """Apply one change to an officer: role, department, service account, active, password, scope."""
     officer = _officer_or_404(officer_id)
     try:
         if change == "role":
@@ -87,6 +90,12 @@ def change_officer(officer_id: int, change: str):
                 return redirect(url_for("roster.officer", officer_id=officer.id))
             services.set_email(current_user, officer, form.email.data)
             flash("邮箱已保存。", "success")
+        elif change == "service":
+            form = ServiceAccountForm()
+            if not form.validate_on_submit():
+                abort(400)
+            services.set_service_account(current_user, officer, form.service.data)
+            flash("已设为服务账号，不再计入民警。" if form.service.data else "已取消服务账号，计为民警。", "success")
         elif change in ("deactivate", "reactivate"):
             if not ActionForm().validate_on_submit():
                 abort(400)
@@ -141,7 +150,25 @@ def import_confirm():
     if report.ok:
         uploads.discard(upload)
         db.session.commit()
-    return render_template("roster/result.html", report=report, filename=upload.filename)
+    address = login_address()
+    passwords = report.generated_passwords if report.ok else []
+    return render_template("roster/result.html", report=report, filename=upload.filename, address=address,
+                           slips=slips.slips(passwords, address),
+                           passwords_xlsx=slips.passwords_xlsx_link(passwords, address) if passwords else None)
+
+
+def login_address() -> str:
+    """The site's login page as officers type or scan it: QUIZAPP_BASE_URL when set, else this request's host."""
+    base = current_app.config.get("QUIZAPP_BASE_URL") or request.url_root.rstrip("/")
+    return base + url_for("auth.login")
+
+
+@bp.route("/roster/login-qr.svg")
+@admin_required
+def login_qr():
+    """The QR code printed on every password slip: the login page."""
+    return Response(slips.login_qr(login_address()), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 @bp.route("/roster/template.xlsx")

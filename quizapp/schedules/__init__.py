@@ -19,9 +19,9 @@ ACTIONS = {
 
 
 def _health_panel(_user) -> dict:
-    from .services import scheduler_health
+    from .services import scheduler_health, schedules_needing_attention
 
-    return {"health": scheduler_health()}
+    return {"health": scheduler_health(), "broken": schedules_needing_attention()}
 
 
 def start_inprocess_scheduler(app: Flask) -> None:
@@ -43,12 +43,15 @@ _start_lock = threading.Lock()
 def init_app(app: Flask) -> None:
     """Register models, pages, the CLI command, audit labels and the in-process scheduler."""
     from . import demo, models  # noqa: F401
+    from .. import api
     from ..audit.services import register_actions
     from ..cli import COMMANDS
     from .cli import scheduler_command
+    from .api import blp as api_blp
     from .views import bp
 
     app.register_blueprint(bp)
+    api.register(app, api_blp)
     register_actions(ACTIONS)
     register_nav("定时计划", "schedules.index", ("organiser", "admin"), order=60)
     register_home_panel("schedules/_home_panel.html", ("organiser", "admin"), order=1, context=_health_panel)

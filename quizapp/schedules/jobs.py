@@ -91,7 +91,7 @@ def send_study_day_reminders(now: datetime) -> int:
     if local.isoweekday() != study_weekday() or local.hour < STUDY_REMINDER_HOUR:
         return 0
     year, week, _ = local.isocalendar()
-    ids = db.session.scalars(sa.select(Officer.id).where(Officer.active.is_(True)))
+    ids = db.session.scalars(sa.select(Officer.id).where(Officer.counts_as_officer))
     return notify(ids, "study", "今天是政治学习日", "请登录学习本周的学习资料，学习时长计入个人统计。", "/",
                   dedupe_key=f"study-day:{year}-W{week:02d}")
 

@@ -47,12 +47,15 @@ class CalendarRule:
         for code, name in WEEKDAY_NAMES.items():
             day = day.replace(code, name)
         day = day.replace("个 ", "个")
-        parts = [f"{self.month}月" if self.month != "*" else "每月", f"{day}日" if day.isdigit() else day]
-        if self.day_of_week not in ("*", ""):
-            weekdays = self.day_of_week
-            for code, name in WEEKDAY_NAMES.items():
-                weekdays = weekdays.replace(code, name)
-            parts.append(weekdays)
+        weekdays = self.day_of_week
+        for code, name in WEEKDAY_NAMES.items():
+            weekdays = weekdays.replace(code, name)
+        if self.month in ("*", "") and self.day in ("*", "") and weekdays not in ("*", ""):
+            parts = [f"每{weekdays}"]  # 每周六
+        else:
+            parts = [f"{self.month}月" if self.month != "*" else "每月", f"{day}日" if day.isdigit() else day]
+            if weekdays not in ("*", ""):
+                parts.append(weekdays)
         return " ".join(p for p in parts if p and p != "*") + f" {self.hour:02d}:{self.minute:02d}，开放{self.open_days}天"
 
 

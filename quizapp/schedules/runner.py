@@ -41,6 +41,7 @@ JOBS: list[Job] = [
     Job("study-reminders", "quizapp.schedules.jobs:send_study_reminders", 3600),
     Job("flagged-questions", "quizapp.schedules.jobs:notify_flagged_questions", 3600),
     Job("send-emails", "quizapp.notifications.email:send_pending_emails", 60),
+    Job("online-contest-points", "quizapp.contests.online:award_closed_contests", 120),
 ]
 
 

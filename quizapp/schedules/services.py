@@ -42,35 +42,101 @@ class ScheduleInput:
                             timeutil.local_zone().key)
 
 
-def _check(values: ScheduleInput) -> None:
-    """Refuse an unusable schedule before anything is saved."""
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a schedule, with the form field it belongs to (an exam document's field name,
+    or ``name``, ``draw.size``, ``rule``, ``open_days``)."""
+
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"field": self.field, "message": self.message}
+
+
+def schedule_problems(values: ScheduleInput, actor) -> list[Problem]:
+    """Every reason the schedule cannot be saved, at once: its rule, and its template checked exactly
+    as creating the exam of its next period would check it (banks, types, chapters, counts, points)."""
+    problems = []
     if not values.name.strip():
-        raise ScheduleError("请填写计划名称。")
-    if not isinstance(values.template, dict) or not str(values.template.get("title", "")).strip():
-        raise ScheduleError("考试模板必须是包含 title 的 JSON 对象。")
-    if values.template.get("mode", "full") not in ("full", "sample"):
-        raise ScheduleError("考试模板的 mode 只能是 full 或 sample。")
-    if values.template.get("mode") == "sample":
-        size = (values.template.get("draw") or {}).get("size")
-        if not isinstance(size, int) or size <= 0:
-            raise ScheduleError("随机抽测的模板需要 draw.size（抽取人数，正整数）。")
+        problems.append(Problem("name", "请填写计划名称。"))
     if not 1 <= values.open_days <= 90:
-        raise ScheduleError("开放天数应在1到90之间。")
+        problems.append(Problem("open_days", "开放天数应在1到90之间。"))
     try:
-        str(values.template["title"]).format(**period_fields(timeutil.now()))
-    except (KeyError, IndexError, ValueError):
-        raise ScheduleError("标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。") from None
-    exam_spec(values.template, timeutil.now(), values.open_days)
-    try:
-        if not next_firings(values.rule(), timeutil.now(), count=1):
-            raise ScheduleError("该日历规则今后不会再触发。")
+        upcoming = next_firings(values.rule(), timeutil.now(), count=1)
     except RuleError as error:
-        raise ScheduleError(str(error)) from error
+        problems.append(Problem("rule", str(error)))
+        upcoming = None
+    else:
+        if not upcoming:
+            problems.append(Problem("rule", "该日历规则今后不会再触发。"))
+    template = values.template
+    if not isinstance(template, dict):
+        return problems + [Problem("", "考试模板应为 JSON 对象。")]
+    if template.get("mode") == "sample":
+        size = (template.get("draw") or {}).get("size")
+        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
+            problems.append(Problem("draw.size", "随机抽测需要填写抽取人数（正整数）。"))
+    moment = upcoming[0] if upcoming else timeutil.now()
+    open_days = values.open_days if 1 <= values.open_days <= 90 else 7  # its own problem is told above
+    problems += [Problem(p["field"], p["message"]) for p in template_problems(template, moment, open_days, actor)]
+    return problems
+
+
+def template_problems(template: dict, fire_time: datetime, open_days: int, actor=None) -> list[dict]:
+    """What would refuse the exam a template makes at ``fire_time`` ({"field", "message"}), checked as
+    creating it checks; none when it would be created."""
+    from ..exams.definitions import check_exam
+    from ..exams.errors import ExamError
+
+    problems = []
+    try:
+        str(template.get("title", "")).format(**period_fields(fire_time))
+    except (KeyError, IndexError, ValueError):
+        problems.append({"field": "title", "message": TITLE_PLACEHOLDERS})
+        template = {**template, "title": "—"}  # so that the rest is checked too
+    try:
+        check_exam(actor, exam_spec(template, fire_time, open_days, check=False))
+    except ScheduleError as error:
+        problems += error.extra.get("errors") or [{"field": error.extra.get("field", "title"), "message": error.message}]
+    except ExamError as error:
+        problems += error.extra.get("errors") or [{"field": "departments", "message": error.message}]
+    return problems
+
+
+def schedule_health(schedule: Schedule, now: datetime | None = None) -> list[str]:
+    """Why a schedule's next firing would fail today (a bank renamed, deleted or emptied since it was
+    saved), as messages for its page and the organisers' home page; none when it would work."""
+    try:
+        upcoming = next_firings(schedule.rule(), now or timeutil.now(), count=1)
+    except RuleError as error:
+        return [str(error)]
+    if not upcoming:
+        return []
+    return [p["message"] for p in template_problems(schedule.template, upcoming[0], schedule.open_days)]
+
+
+def schedules_needing_attention() -> list[tuple[Schedule, list[str]]]:
+    """Active schedules whose next firing would fail, with the reasons."""
+    found = []
+    for schedule in db.session.scalars(sa.select(Schedule).where(Schedule.paused.is_(False)).order_by(Schedule.id)):
+        problems = schedule_health(schedule)
+        if problems:
+            found.append((schedule, problems))
+    return found
+
+
+def _check(values: ScheduleInput, actor) -> None:
+    """Refuse an unusable schedule before anything is saved, with every problem (``extra["errors"]``)."""
+    problems = schedule_problems(values, actor)
+    if problems:
+        raise ScheduleError("".join(dict.fromkeys(p.message for p in problems)),
+                            errors=[p.as_dict() for p in problems])
 
 
 def create_schedule(values: ScheduleInput, actor) -> Schedule:
     """Create a schedule. Commits."""
-    _check(values)
+    _check(values, actor)
     schedule = Schedule(created_by_id=getattr(actor, "id", None))
     _apply(schedule, values)
     db.session.add(schedule)
@@ -82,7 +148,7 @@ def create_schedule(values: ScheduleInput, actor) -> Schedule:
 
 def update_schedule(schedule: Schedule, values: ScheduleInput, actor) -> Schedule:
     """Change a schedule's template or rule (periods already fired stay fired). Commits."""
-    _check(values)
+    _check(values, actor)
     _apply(schedule, values)
     schedule.updated_at = timeutil.now()
     record(actor, "schedule.update", target=schedule, summary=f"修改定时计划“{schedule.name}”：{schedule.rule().describe()}")
@@ -105,6 +171,53 @@ def set_paused(schedule: Schedule, paused: bool, actor) -> Schedule:
            summary=f"{'暂停' if paused else '恢复'}定时计划“{schedule.name}”")
     db.session.commit()
     return schedule
+
+
+@dataclass(frozen=True)
+class Firing:
+    """One coming fire time as the preview shows it."""
+
+    moment: datetime
+    weekday: str  # 周一 … 周日
+    weekend: bool
+
+
+@dataclass(frozen=True)
+class ExamPreview:
+    """The exam a schedule would create at its next firing."""
+
+    title: str
+    questions: int
+    points: float  # the paper's points before scaling to the total
+    total_points: float
+    opens_at: datetime
+    closes_at: datetime
+
+
+def preview_schedule(values: ScheduleInput, count: int = 6) -> tuple[list[Firing], ExamPreview | None]:
+    """The next fire times (with Chinese weekdays; weekends flagged) and the exam the first would
+    create (None when the rule never fires or the template cannot make one)."""
+    try:
+        moments = next_firings(values.rule(), timeutil.now(), count=count)
+    except RuleError:
+        return [], None
+    zone = timeutil.local_zone()
+    firings = []
+    for moment in moments:
+        day = moment.astimezone(zone).weekday()
+        firings.append(Firing(moment, WEEKDAYS[day], day >= 5))
+    if not moments:
+        return firings, None
+    try:
+        spec = exam_spec(values.template, moments[0], values.open_days, check=False)
+    except DomainError:
+        return firings, None
+    questions = sum(rule.count for rule in spec.blueprint) + len(spec.questions)
+    points = sum(rule.count * rule.points for rule in spec.blueprint) + len(spec.questions) * spec.question_points
+    return firings, ExamPreview(spec.title, questions, points, spec.total_points, spec.opens_at, spec.closes_at)
+
+
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 def preview(schedule_or_rule, count: int = 4, after: datetime | None = None) -> list[datetime]:
@@ -201,22 +314,26 @@ def _claim_period(schedule_id: int, period: str, fire_time: datetime) -> int | N
     return firing.id
 
 
-def exam_spec(template: dict, fire_time: datetime, open_days: int):
+TITLE_PLACEHOLDERS = "标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。"
+
+
+def exam_spec(template: dict, fire_time: datetime, open_days: int, *, check: bool = True):
     """The exams area's ExamSpec for one period of a template: an exam document (the POST
-    /api/v1/exams shape) without its window, plus ``draw`` for a random sample."""
+    /api/v1/exams shape) without its window, plus ``draw`` for a random sample. ``check=False``
+    leaves the values' checks to ``check_exam``, which tells them with the database's own."""
     from ..exams.errors import ExamError
     from ..exams.spec import ExamSpec
 
     window = sorted({"opens_at", "closes_at"} & set(template))
     if window:
-        raise ScheduleError(f"考试模板不能含 {'、'.join(window)}：开放时间由日历规则和开放天数决定。")
+        raise ScheduleError(f"考试模板不能含 {'、'.join(window)}：开放时间由日历规则和开放天数决定。", field="rule")
     document = {key: value for key, value in template.items() if key != "draw"}
     try:
         title = str(template.get("title", "")).format(**period_fields(fire_time, timeutil.local_zone().key))
     except (KeyError, IndexError, ValueError):
-        raise ScheduleError("标题中只能使用 {year}、{quarter}、{month}、{date} 占位符。") from None
+        raise ScheduleError(TITLE_PLACEHOLDERS, field="title") from None
     try:
-        return ExamSpec.from_document(document, title=title, opens_at=fire_time,
+        return ExamSpec.from_document(document, title=title, opens_at=fire_time, check=check,
                                       closes_at=fire_time + timedelta(days=open_days))
     except ExamError as error:
         raise ScheduleError(f"考试模板有误：{error.message}", **error.extra) from error

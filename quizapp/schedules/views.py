@@ -1,36 +1,37 @@
 """Organiser pages for schedules: list, create, edit, pause/resume, preview."""
 from __future__ import annotations
 
-import json
+from datetime import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import timeutil
 from ..auth.access import organiser_required
+from ..exams import queries as exam_queries
+from ..exams.form_data import bank_catalogue, department_tree
+from ..banks.types import TYPE_LABELS
+from ..exams.forms import TYPE_CHOICES
+from ..exams.models import ALLOCATIONS, MODES
 from ..extensions import db
+from ..roster.services import departments_visible_to
 from . import services
-from .forms import DEFAULT_TEMPLATE, ActionForm, ScheduleForm
+from .forms import TITLE_PARTS, ActionForm, ScheduleForm
 from .models import Schedule
-from .rules import RuleError, next_firings
+from .rules import RuleError
 
 bp = Blueprint("schedules", __name__, url_prefix="/schedules")
 
+DEFAULT_NAME = "季度理论知识测试"
+DEFAULT_TITLE = "{year}年第{quarter}季度理论知识测试"
 
-def _values(form: ScheduleForm) -> services.ScheduleInput:
+
+def _values(form: ScheduleForm, paths: dict[int, str]) -> services.ScheduleInput:
+    month, day, day_of_week = form.rule_fields()
+    at = form.at.data or time(9, 0)
     return services.ScheduleInput(
-        name=form.name.data, template=form.template.parsed, month=form.month.data.strip(),
-        day=form.day.data.strip(), day_of_week=form.day_of_week.data.strip(), hour=form.hour.data,
-        minute=form.minute.data, open_days=form.open_days.data,
+        name=form.name.data or "", template=form.template(paths), month=month, day=day, day_of_week=day_of_week,
+        hour=at.hour, minute=at.minute, open_days=form.open_days.data or 0,
     )
-
-
-def _preview(form: ScheduleForm):
-    """Next firings of the rule in the form (None when the form is invalid)."""
-    try:
-        return next_firings(_values(form).rule(), timeutil.now(), count=6)
-    except (RuleError, AttributeError):
-        return None
 
 
 @bp.route("/")
@@ -45,35 +46,49 @@ def index():
         except RuleError:
             upcoming[schedule.id] = []
     return render_template("schedules/index.html", schedules=schedules, upcoming=upcoming,
-                           health=services.scheduler_health(), action=ActionForm())
+                           health=services.scheduler_health(), action=ActionForm(),
+                           broken=dict((s.id, problems) for s, problems in services.schedules_needing_attention()))
 
 
 def _edit(schedule: Schedule | None):
-    form = ScheduleForm(obj=schedule)
+    departments = departments_visible_to(current_user)
+    paths = {d.id: d.path for d in departments}
+    banks = exam_queries.banks_by_name()
+    form = ScheduleForm().setup(banks, departments, exam_queries.officer_tags())
+    form.setup_rule(schedule)
+    problems_now = []
     if request.method == "GET":
-        form.template.data = json.dumps(schedule.template if schedule else DEFAULT_TEMPLATE, ensure_ascii=False,
-                                        indent=2)
-        if schedule is None:
-            form.name.data = "季度政治理论知识测试"
-    preview = None
-    if form.validate_on_submit():
-        if "preview" in request.form:
-            preview = _preview(form)
-            if preview is None:
-                flash("日历规则无效，无法预览。", "error")
+        if schedule is not None:
+            form.name.data = schedule.name
+            form.fill_from_document(schedule.template, {b.name: b.id for b in banks},
+                                    {path: i for i, path in paths.items()})
+            form.fill_draw(schedule.template)
+            form.fill_rule(schedule)
+            problems_now = services.schedule_health(schedule)
         else:
+            form.name.data, form.title.data = DEFAULT_NAME, DEFAULT_TITLE
+    preview = exam = None
+    if form.is_submitted():
+        form.read()
+        values = _values(form, paths)
+        form.refuse([p.as_dict() for p in services.schedule_problems(values, current_user)])
+        if "preview" in request.form:
+            preview, exam = services.preview_schedule(values)
+        elif not form.has_errors():
             try:
                 if schedule is None:
-                    schedule = services.create_schedule(_values(form), current_user)
+                    schedule = services.create_schedule(values, current_user)
                     flash("定时计划已创建。", "success")
                 else:
-                    services.update_schedule(schedule, _values(form), current_user)
+                    services.update_schedule(schedule, values, current_user)
                     flash("定时计划已保存。", "success")
                 return redirect(url_for("schedules.detail", schedule_id=schedule.id))
             except services.ScheduleError as error:
                 db.session.rollback()
-                flash(str(error), "error")
-    return render_template("schedules/edit.html", form=form, schedule=schedule, preview=preview)
+                form.refuse(error.extra.get("errors") or [{"field": "", "message": error.message}])
+    return render_template("schedules/edit.html", form=form, schedule=schedule, preview=preview, exam=exam,
+                           problems_now=problems_now, title_parts=TITLE_PARTS, department_tree=department_tree(departments),
+                           catalogue=bank_catalogue(), type_choices=TYPE_CHOICES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -93,14 +108,45 @@ def edit(schedule_id: int):
 @bp.route("/<int:schedule_id>")
 @organiser_required
 def detail(schedule_id: int):
-    """A schedule: its rule, the next firings and the periods fired."""
+    """A schedule: its rule, what it creates, the next firings and the periods fired."""
     schedule = db.get_or_404(Schedule, schedule_id)
+    values = services.ScheduleInput(schedule.name, schedule.template, schedule.month, schedule.day,
+                                    schedule.day_of_week, schedule.hour, schedule.minute, schedule.open_days)
+    upcoming, exam = services.preview_schedule(values)
+    return render_template("schedules/detail.html", schedule=schedule, upcoming=upcoming, exam=exam,
+                           action=ActionForm(), problems=services.schedule_health(schedule),
+                           template_facts=_template_facts(schedule.template))
+
+
+def _template_facts(template: dict) -> list[tuple[str, str]]:
+    """A schedule's template in words (the JSON itself is for the API)."""
+    banks = {str(b.id): b.name for b in exam_queries.banks_by_name()}
+    facts = [("考试名称", str(template.get("title", ""))),
+             ("考试方式", MODES.get(template.get("mode", "full"), "")),
+             ("参考部门", "、".join(template.get("departments") or []) or "全局"),
+             ("限定人员", "、".join(template.get("groups") or []) or "不限")]
+    if template.get("mode") == "sample":
+        draw = template.get("draw") or {}
+        facts.append(("抽取", f"{draw.get('size', '')}人，{ALLOCATIONS.get(draw.get('allocation', 'proportional'), '')}"))
+    paper = template.get("paper") or {}
+    for n, rule in enumerate(paper.get("blueprint") or [], start=1):
+        bank = banks.get(str(rule.get("bank")), str(rule.get("bank")))
+        chapter = f"“{rule['chapter']}”" if rule.get("chapter") else "全部章节"
+        facts.append((f"组卷规则{n}", f"{bank} {chapter} {TYPE_LABELS.get(rule.get('type'), '')}"
+                                      f"{rule.get('count')}题，每题{_number(rule.get('points'))}分"))
+    if paper.get("questions"):
+        facts.append(("指定题目", f"{len(paper['questions'])}题，每题{_number(paper.get('points', 1))}分"))
+    facts += [("总分", _number(template.get("total_points", 100))), ("合格线", _number(template.get("pass_mark", 60))),
+              ("答题时长", f"{_number(template.get('duration_minutes', 60))}分钟")]
+    return facts
+
+
+def _number(value) -> str:
+    """5.0 → 5; a template written through the API may hold a number as text."""
     try:
-        upcoming = services.preview(schedule, count=6)
-    except RuleError:
-        upcoming = []
-    return render_template("schedules/detail.html", schedule=schedule, upcoming=upcoming, action=ActionForm(),
-                           template_json=json.dumps(schedule.template, ensure_ascii=False, indent=2))
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return str(value)
 
 
 @bp.route("/<int:schedule_id>/<any(pause, resume):change>", methods=["POST"])

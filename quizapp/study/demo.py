@@ -1,6 +1,7 @@
 """Demo step: a few weeks of 政治学习三十分, and some practice, minutes and points for demo officers."""
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -10,7 +11,7 @@ from ..extensions import db
 from ..periods import local_day, week_start
 from ..upsert import insert_or_add
 from .materials import WEEKLY_SERIES, sanitise_html
-from .models import StudyDay, StudyMaterial
+from .models import StudyDay, StudyFile, StudyMaterial
 
 # Wording after the bureau's own work reports (seeds/): what the weekly study covers.
 ISSUES = [
@@ -41,6 +42,15 @@ ISSUES = [
 <p>各支部按照“控制总量、优化结构、提高质量、发挥作用”的总要求做好发展党员工作。</p>"""),
 ]
 DEMO_OFFICERS = 24
+# A PDF attached to the latest issue, as the bureau circulates its study notes.
+GUIDE_NAME = "学习辅导材料.pdf"
+GUIDE_PAGES = [
+    ["政治学习三十分 学习辅导材料", "", "一、学习目的",
+     "通过集中学习与个人自学相结合，引导全警坚定理想信念，", "把学习成果转化为做好公安工作的实际成效。",
+     "", "二、学习安排", "1. 每周政治学习日集中学习不少于三十分钟；", "2. 各支部组织交流研讨，民警撰写学习体会。"],
+    ["三、学习要求", "", "1. 支部书记带头学习，带头讲党课；", "2. 民警在平台阅读本期资料，学习时长自动记录；",
+     "3. 季度末统计学习时长，未达标的发送学习提醒。"],
+]
 
 
 @demo_step(50)
@@ -58,6 +68,11 @@ def seed_study(context: DemoContext) -> None:
             published_on=monday - timedelta(weeks=len(ISSUES) - 1 - weeks_ago), author_id=getattr(admin, "id", None),
         ))
     db.session.flush()
+    latest = db.session.scalar(sa.select(StudyMaterial).where(StudyMaterial.series == WEEKLY_SERIES)
+                               .order_by(StudyMaterial.published_on.desc()).limit(1))
+    data = chinese_pdf(GUIDE_PAGES)
+    latest.attachments = [StudyFile(key=secrets.token_urlsafe(24), kind="pdf", content_type="application/pdf",
+                                    filename=GUIDE_NAME, size=len(data), data=data, uploader_id=latest.author_id)]
     officers = list(db.session.scalars(
         sa.select(Officer).where(Officer.role == "officer", Officer.active.is_(True))
         .order_by(Officer.badge).limit(DEMO_OFFICERS)
@@ -101,3 +116,38 @@ def _answer(question, right: bool, rng):
         return list(key)
     wrong = [k for k in letters if k not in key]
     return sorted(set(key[:1]) | set(wrong[:1])) if wrong else key[:1]
+
+
+def chinese_pdf(pages: list[list[str]]) -> bytes:
+    """A small PDF of Chinese text lines per page, in the non-embedded Adobe font STSong-Light
+    (UniGB-UCS2-H): readers draw it with a system Chinese font, PDF.js with its GB CMaps."""
+    font = ("<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
+            "/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> "
+            "/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 "
+            "/FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 "
+            "/StemV 93 >> >>] >>")
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", "", font]
+    kids = []
+    for lines in pages:
+        ops = ["BT /F1 16 Tf 22 TL 60 780 Td"]
+        for line in lines:
+            ops.append(f"<{line.encode('utf-16-be').hex().upper()}> Tj T*")
+        ops.append("ET")
+        stream = "\n".join(ops)
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                       f"/Resources << /Font << /F1 3 0 R >> >> /Contents {len(objects)} 0 R >>")
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

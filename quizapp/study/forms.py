@@ -1,7 +1,7 @@
 """Publishing form for study materials."""
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class MaterialForm(FlaskForm):
@@ -10,6 +10,7 @@ class MaterialForm(FlaskForm):
     title = StringField("标题", validators=[DataRequired("请填写标题"), Length(max=200)])
     series = StringField("系列（如 政治学习三十分，可不填）", validators=[Length(max=50)])
     published_on = DateField("发布日期", validators=[DataRequired("请填写发布日期")])
-    body = TextAreaField("正文（可粘贴带格式的HTML；保存时会去除脚本、样式等不安全内容）",
-                         validators=[DataRequired("请填写正文")])
+    # Written in the rich-text editor (study_editor.js), which keeps this field current;
+    # without JavaScript it is a plain box for HTML. Empty is allowed when a PDF is attached.
+    body = TextAreaField("正文", validators=[Optional()])
     departments = SelectMultipleField("面向部门（不选为全局；含下级部门）", coerce=int)

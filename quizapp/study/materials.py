@@ -6,6 +6,7 @@ from datetime import date
 
 import nh3
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from .. import timeutil
 from ..audit.services import record
@@ -16,6 +17,7 @@ from ..roster.models import PATH_SEPARATOR, Department, Officer
 from ..roster.services import in_scope, scope_departments
 from ..transactions import transaction
 from ..upsert import insert_ignore
+from . import files
 from .models import MaterialRead, StudyMaterial, material_departments
 
 WEEKLY_SERIES = "政治学习三十分"
@@ -70,6 +72,8 @@ class MaterialInput:
     published_on: date
     series: str = ""
     department_ids: list[int] = field(default_factory=list)
+    # Keys of uploaded PDFs to show under the text, in order; None leaves them as they are.
+    attachment_keys: list[str] | None = None
 
 
 def _departments_for(actor, ids: list[int]) -> list[Department]:
@@ -86,15 +90,15 @@ def _departments_for(actor, ids: list[int]) -> list[Department]:
     return chosen
 
 
-def _check(data: MaterialInput) -> tuple[str, str, str]:
+def _check(data: MaterialInput, has_pdf: bool) -> tuple[str, str, str]:
     title = (data.title or "").strip()
     if not title or len(title) > 200:
         raise StudyError("标题不能为空，且不超过200字。")
     if len(data.body or "") > MAX_BODY_CHARS:
-        raise StudyError("正文太长。")
+        raise StudyError("正文太长。", field="body")
     body = sanitise_html(data.body)
-    if not body:
-        raise StudyError("正文不能为空。")
+    if not body and not has_pdf:
+        raise StudyError("正文不能为空（或上传PDF附件）。", field="body")
     series = (data.series or "").strip()[:50]
     if data.published_on is None:
         raise StudyError("请填写发布日期。")
@@ -105,21 +109,27 @@ def save_material(actor, data: MaterialInput, material: StudyMaterial | None = N
     """Publish a new material or change one (audited); the HTML is sanitised here. Commits."""
     if material is not None and not can_edit(actor, material):
         raise StudyError("您不能修改这份学习资料。", 403)
-    title, body, series = _check(data)
+    keys = data.attachment_keys
+    has_pdf = bool(keys) if keys is not None else bool(material is not None and material.attachments)
+    title, body, series = _check(data, has_pdf)
     departments = _departments_for(actor, data.department_ids)
     creating = material is None
     if creating:
         material = StudyMaterial(author_id=getattr(actor, "id", None))
-        db.session.add(material)
-    material.title, material.body_html, material.series = title, body, series
-    material.published_on = data.published_on
-    material.departments = departments
-    material.updated_at = timeutil.now()
     with transaction():
+        if creating:
+            db.session.add(material)
+        material.title, material.body_html, material.series = title, body, series
+        material.published_on = data.published_on
+        material.departments = departments
+        material.updated_at = timeutil.now()
+        if keys is not None:
+            files.attach_pdfs(actor, material, keys)
         db.session.flush()
         where = "、".join(d.path for d in departments) or "全局"
         record(actor, "study.material_publish" if creating else "study.material_edit", target=material,
-               summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}）")
+               summary=f"{'发布' if creating else '修改'}学习资料“{title}”（{data.published_on.isoformat()}，{where}"
+                       + "".join(f"，附PDF“{f.filename}”" for f in material.attachments) + "）")
     return material
 
 
@@ -174,6 +184,7 @@ def materials_for(officer: Officer, series: str | None = None) -> list[tuple[Stu
                                          MaterialRead.officer_id == officer.id))
         .where(visible_condition(officer))
         .order_by(StudyMaterial.published_on.desc(), StudyMaterial.id.desc())
+        .options(selectinload(StudyMaterial.attachments))  # the list marks materials with a PDF
     )
     if series:
         query = query.where(StudyMaterial.series == series)

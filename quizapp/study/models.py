@@ -34,6 +34,9 @@ class StudyMaterial(db.Model):
     author = relationship("Officer")
     # Empty means the whole bureau; otherwise these departments and everything below them.
     departments = relationship("Department", secondary=material_departments, order_by="Department.path")
+    # PDF attachments shown inline under the text, in the publisher's order.
+    attachments = relationship("StudyFile", order_by="StudyFile.position", cascade="all, delete-orphan",
+                               passive_deletes=True)
 
 
 class MaterialRead(db.Model):
@@ -70,3 +73,28 @@ class StudyDay(db.Model):
     seconds: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (sa.Index("ix_study_days_day", "day"),)
+
+
+class StudyFile(db.Model):
+    """An image or PDF uploaded for study materials, kept in the database so that
+    every app server can serve it (PRODUCT.md §7: app servers keep no files).
+
+    Images are referenced from a material's HTML by their URL; a PDF belongs to
+    the material it is attached to (``material_id``), or to nobody yet while the
+    publisher is still writing."""
+
+    __tablename__ = "study_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unguessable: the file URL is /study/files/<key>, so an id cannot be walked.
+    key: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(10))  # "image" or "pdf"
+    content_type: Mapped[str] = mapped_column(sa.String(50))
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+    material_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("study_materials.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    uploader_id: Mapped[int | None] = mapped_column(sa.ForeignKey("officers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=timeutil.now)

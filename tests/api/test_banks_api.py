@@ -100,3 +100,28 @@ def test_refused_text_file_locates_each_error_by_question_and_line(client):
     error = response.get_json()["error"]
     assert response.status_code == 422
     assert [(e["line"], e["question"], e["column"]) for e in error["errors"]] == [(6, 2, "答案")]
+
+
+GUESSABLE = {"bank": {"name": "偏题库", "category": "theory"}, "questions": [
+    {"type": "single", "stem": f"第{n}条规定的是哪一项内容（ ）", "answer": "A", "chapter": "总则", "explanation": "见条文。",
+     "options": [{"key": k, "text": f"第{n}题的选项{k}"} for k in "ABCD"]}
+    for n in range(1, 13)
+]}
+
+
+def test_import_answers_with_the_bank_health_on_a_dry_run_and_after_writing(client):
+    make_officer(badge="100001", role="admin")
+    headers = api_token(client, "100001")
+    for dry_run in ("true", "false"):
+        body = post_import(client, headers, GUESSABLE, dry_run=dry_run).get_json()
+        codes = [f["code"] for f in body["health"]["findings"] if f["severity"] == "warning"]
+        assert "single_letters" in codes, body["health"]
+        assert body["health"]["warnings"] == len(codes)
+    assert services.find_bank("偏题库") is not None
+
+
+def test_an_import_without_explanations_or_chapters_is_told_so(client):
+    make_officer(badge="100001", role="admin")
+    body = post_import(client, api_token(client, "100001")).get_json()
+    warned = {f["code"] for f in body["health"]["findings"] if f["severity"] == "warning"}
+    assert warned == {"missing_explanations", "missing_chapters"}, body["health"]

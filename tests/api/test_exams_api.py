@@ -216,3 +216,19 @@ def test_a_revoked_token_cannot_save_and_the_page_saves_with_its_cookie_and_csrf
     db.session.execute(sa.update(LoginSession).values(revoked_at=timeutil.now()))
     db.session.commit()
     assert browser.put(url, json={"answer": None, "seq": 3}, headers={"X-CSRFToken": token}).status_code == 401
+
+
+def test_an_organiser_reads_the_exams_short_link(client, world):
+    body = client.get(f"/api/v1/exams/{world['exam'].id}", headers=world["organiser"]).get_json()
+    assert body["link"] == f"http://localhost/k/{world['exam'].link_code}"
+
+
+def test_the_api_reminds_one_department_and_refuses_one_without_candidates(client, world):
+    exam_id = world["exam"].id
+    path = f"/api/v1/exams/{exam_id}/remind"
+    board = client.get(f"/api/v1/exams/{exam_id}/board", headers=world["organiser"]).get_json()
+    assert board["in_progress"] == 0 and board["departments"][0]["in_progress"] == 0
+    unknown = client.post(path, json={"department": "市公安局/刑侦大队"}, headers=world["organiser"])
+    assert unknown.status_code == 422 and "市公安局/刑侦大队" in unknown.get_json()["error"]["message"]
+    one = client.post(path, json={"department": "市公安局/治安大队"}, headers=world["organiser"])
+    assert one.get_json() == {"count": 2}

@@ -44,7 +44,7 @@ def test_officer_answers_reloads_midway_without_losing_an_answer_and_sees_the_sc
         db.session.remove()
     page = phone_page
     browser_login(page, live_server, "300002", DEFAULT_PASSWORD)
-    page.get_by_role("link", name="我的考试").first.click()
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="考试").click()
     page.get_by_role("link", name="进入考试").click()
     page.get_by_role("button", name="开始考试").click()
     assert page.locator("#countdown").inner_text().startswith(("29:", "30:"))
@@ -64,6 +64,7 @@ def test_officer_answers_reloads_midway_without_losing_an_answer_and_sees_the_sc
     expect(page.locator("#save-status")).to_have_text("已保存", timeout=20_000)
 
     page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones still fit
+    page.once("dialog", lambda dialog: dialog.accept())  # leaving a running exam asks first
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # after the reload the same question is shown and every answer given is still there

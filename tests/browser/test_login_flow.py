@@ -33,7 +33,9 @@ def test_officer_logs_in_changes_initial_password_and_logs_out(live_app, live_se
     # The page fits a phone: nothing wider than the viewport.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
-    page.get_by_role("button", name="退出").click()
+    # On a phone 退出 is on 我的, as in the mini-programs.
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="我的").click()
+    page.get_by_role("button", name="退出登录").click()
     assert page.get_by_text("您已退出登录").is_visible()
     page.goto(f"{live_server}/")
     assert page.get_by_role("heading", name="登录").is_visible()

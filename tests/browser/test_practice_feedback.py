@@ -28,7 +28,7 @@ def test_practice_feedback_marks_the_options(live_app, live_server, phone_page):
         db.session.remove()
     page = phone_page
     browser_login(page, live_server, "370002", DEFAULT_PASSWORD)
-    page.get_by_role("link", name="练习", exact=True).first.click()
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="练习").click()
     page.get_by_role("link", name="党章练习题库").click()
     page.get_by_role("link", name="顺序练习").click()
     order = option_texts(page)

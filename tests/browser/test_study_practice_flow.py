@@ -36,7 +36,7 @@ def test_officer_reads_a_material_for_minutes_and_practises_a_bank(live_app, liv
         db.session.remove()
     page = phone_page
     browser_login(page, live_server, "370002", DEFAULT_PASSWORD)
-    page.get_by_role("link", name="学习", exact=True).first.click()
+    page.get_by_role("navigation", name="底部导航").get_by_role("link", name="学习").click()
     expect(page.get_by_text("未读（1）")).to_be_visible()
 
     # The server's clock runs on from now and jumps ahead; it never goes back, so the
@@ -62,7 +62,7 @@ def test_officer_reads_a_material_for_minutes_and_practises_a_bank(live_app, liv
         expect(page.get_by_text("今日（分钟）")).to_be_visible()
 
         # Practice: bank → sequential → answer with the real radio button → feedback → next.
-        page.get_by_role("link", name="练习", exact=True).first.click()
+        page.get_by_role("navigation", name="底部导航").get_by_role("link", name="练习").click()
         page.get_by_role("link", name="党章练习题库").click()
         page.get_by_role("link", name="顺序练习").click()
         expect(page.get_by_text("第 1 / 5 题")).to_be_visible()

@@ -41,13 +41,13 @@ def test_organiser_records_an_amendment_and_sees_the_queue_but_cannot_review(cli
     queue = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2道试题待复核" in queue or "待复核" in queue
     assert "引用第三条甲的题" in queue and "引用第三条乙的题" in queue and "引用第十条的题" not in queue
-    assert "2022年10月22日修订：第三条（党的二十大部分修改）" in queue
+    assert "2022年10月22日</time>修订：第三条（党的二十大部分修改）" in queue  # the date kept on one line
     assert "复核由题库管理员完成" in queue
     question = db.session.scalar(sa.select(Question).where(Question.stem == "引用第三条甲的题"))
     token = csrf_token(client, f"/admin/banks/reviews?bank={bank.id}")
     assert client.post(f"/admin/banks/reviews/{question.id}/kept", data={"csrf_token": token}).status_code == 403
     sources = client.get(f"/admin/banks/{bank.id}/sources").get_data(as_text=True)
-    assert "2题待复核" in sources and "2022年10月22日：第三条（党的二十大部分修改）" in sources
+    assert "2题待复核" in sources and "2022年10月22日</time>：第三条（党的二十大部分修改）" in sources
 
 
 def test_a_bad_date_or_a_repeat_is_refused_in_chinese(client):

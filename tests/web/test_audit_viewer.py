@@ -50,3 +50,56 @@ def test_filtered_export_opens_with_chinese_labels(app, client):
     make_officer(badge="P1")
     login(officer_client, "P1")
     assert officer_client.get("/admin/audit/export.xlsx").status_code == 403
+
+
+def test_an_edited_question_shows_each_changed_field_before_and_after(app, client):
+    import re
+
+    from quizapp.banks import services
+    from tests.factories import csrf_token
+
+    make_officer(badge="100001", name="管理员", role="admin")
+    login(client, "100001")
+    bank = services.create_bank(None, "党章题库", "theory")
+    question = services.create_question(None, bank, services.QuestionInput(
+        "single", "党的最高领导机关是？", ["全国代表大会", "支部"], "A",
+        explanation="旧解析", chapter="第一章", difficulty=1))
+    path = f"/admin/banks/questions/{question.id}"
+    response = client.post(path, data={
+        "csrf_token": csrf_token(client, path), "type": "single", "stem": "党的最高领导机关是？",
+        "option_A": "全国代表大会", "option_B": "支部", "correct": ["A"],
+        "explanation": "依据党章第十条", "chapter": "第二章", "difficulty": "3"})
+    assert response.status_code == 302
+
+    html = client.get("/admin/audit/?action=question.update").get_data(as_text=True)
+    changes = [re.sub(r"<[^>]+>|\s+", "", item) for item in re.findall(r"<li>(.*?)</li>", html, re.S)
+               if "→" in item]
+    assert changes == ["解析：旧解析→依据党章第十条", "章节：第一章→第二章", "难度：易→难"]
+
+    rows = list(load_workbook(io.BytesIO(client.get("/admin/audit/export.xlsx?action=question.update").data))
+                ["审计日志"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][6] == "解析：旧解析 → 依据党章第十条\n章节：第一章 → 第二章\n难度：易 → 难"
+
+
+def test_a_renamed_bank_and_an_edited_exam_show_their_changes_in_chinese(app, client):
+    from quizapp.audit.models import AuditEntry
+    from quizapp.banks import services
+    from quizapp.exams import definitions
+    from tests.exam_factories import exam_spec, make_bank, make_organiser
+
+    bank = services.create_bank(None, "旧题库", "theory")
+    services.update_bank(None, bank, "新题库", "regulations")
+    source = make_bank("组卷题库", single=10, judge=10)
+    organiser = make_organiser()
+    exam = definitions.create_exam(organiser, exam_spec(source, opens_at=exam_spec(source).opens_at.replace(year=2099),
+                                                        closes_at=exam_spec(source).closes_at.replace(year=2099)))
+    from dataclasses import replace
+
+    definitions.update_exam(organiser, exam, replace(definitions.spec_from_exam(exam), pass_mark=80,
+                                                     duration_minutes=45))
+    entries = {e.action: e.details["changes"] for e in db.session.query(AuditEntry)
+               if e.action in ("bank.update", "exam.update")}
+    assert entries["bank.update"] == [{"field": "名称", "before": "旧题库", "after": "新题库"},
+                                      {"field": "分类", "before": "政治理论", "after": "法规制度"}]
+    assert entries["exam.update"] == [{"field": "合格线", "before": "60", "after": "80"},
+                                      {"field": "考试时长（分钟）", "before": "30", "after": "45"}]

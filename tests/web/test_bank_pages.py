@@ -272,3 +272,23 @@ def test_upload_again_keeps_the_bank_name_and_settings(client):
     assert 'value="法规题库"' in form
     assert re.search(r'<option selected value="regulations">|<option value="regulations" selected>', form)
     assert re.search(r'value="update"[^>]*checked|checked[^>]*value="update"', form)
+
+
+def test_question_list_shows_difficulty_in_words_and_chapters_in_natural_order(client):
+    from tests.exam_factories import make_bank
+
+    bank = make_bank("章节题库", single=4, multiple=0, judge=0, fill=0)
+    questions = db.session.scalars(sa.select(Question).where(Question.bank_id == bank.id).order_by(Question.id)).all()
+    for question, chapter, difficulty in zip(questions, ("第十章", "第二章", "第十一章", "第一章"), (1, 2, 3, 3)):
+        question.chapter, question.difficulty = chapter, difficulty
+    db.session.commit()
+    admin_client(client)
+
+    html = client.get(f"/admin/banks/{bank.id}").get_data(as_text=True)
+    filter_box = html[html.index('id="chapter"'):html.index("</select>", html.index('id="chapter"'))]
+    assert re.findall(r">(第[^<]*章)</option>", filter_box) == ["第一章", "第二章", "第十章", "第十一章"]
+    rows = re.findall(r'<td class="chapter">(第[^<]*章).*?</td>\s*<td>(易|中|难)</td>', html, re.S)
+    assert sorted(rows) == sorted([("第十章", "易"), ("第二章", "中"), ("第十一章", "难"), ("第一章", "难")])
+
+    index = client.get("/admin/banks/").get_data(as_text=True)
+    assert re.findall(r"<li>(第[^<]*章)：", index) == ["第一章", "第二章", "第十章", "第十一章"]

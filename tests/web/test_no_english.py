@@ -127,7 +127,7 @@ def test_form_messages_of_wtforms_are_chinese(demo_app):
     with demo_app.test_request_context(method="POST", data={"count": "abc"}):
         form = NumberForm(meta={"csrf": False})
         assert not form.validate()
-        assert form.count.errors == ["不是有效的整数。"]
+        assert form.count.errors == ["请填写整数。"]
 
 
 def test_a_contest_form_row_with_letters_in_a_number_says_so_in_chinese(demo_app):
@@ -141,7 +141,7 @@ def test_a_contest_form_row_with_letters_in_a_number_says_so_in_chinese(demo_app
     page = client.post("/contests/live/new", data=data)
     assert page.status_code in (200, 422)
     text = "".join(site_walk.visible_texts(page.data))
-    assert "不是有效的整数" in text
+    assert "请填写整数" in text
     assert "Not a valid" not in page.get_data(as_text=True)
 
 

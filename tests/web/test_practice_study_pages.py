@@ -83,7 +83,7 @@ def test_mock_exam_pages_time_and_grade_a_paper(client):
     answers = {f"q{q.id}": (right_for(officer.id, q) if q.type == "single" else "false") for q in questions_of(bank)}
     result = client.post(start.headers["Location"], data={"csrf_token": token, **answers}, follow_redirects=True)
     text = result.get_data(as_text=True)
-    assert "得分 50.0" in text and "不合格" in text  # the single is right, the judge wrong
+    assert "得分 50 / 100" in text and "不合格" in text  # the single is right, the judge wrong
 
 
 def test_materials_pages_publish_read_and_show_minutes(client):

@@ -20,7 +20,8 @@ def test_exam_report_page_shows_figures_charts_and_the_copyable_summary(scenario
     assert response.status_code == 200
     assert 'id="summary-text"' in html and "一所、二所共4名民警参加全员普测" in html
     assert 'data-copy="summary-text"' in html and "js/reports.js" in html
-    assert html.count("<svg") == 2 and "成绩分布" in html and "各部门合格率" in html
+    content = html[html.index("<main>"):html.index("</main>")]  # the tab bar's icons are SVG too
+    assert content.count("<svg") == 2 and "成绩分布" in html and "各部门合格率" in html
     # The only scripts are files served by us (the CSP forbids inline script).
     assert all(tag.startswith('<script src="/static/') for tag in re.findall(r"<script[^>]*>", html))
     assert "二所" in html and "75%" in html
@@ -89,3 +90,28 @@ def test_charts_of_an_exam_nobody_sat_say_so_in_chinese():
 
     svg = str(charts.pass_rate_chart([]))
     assert "暂无数据" in svg and "No data" not in svg
+
+
+def test_one_rounding_rule_for_scores_on_the_page_the_summary_and_the_workbook(scenario, client):  # noqa: F811
+    from quizapp.exams.models import Attempt
+    from quizapp.roster.models import Officer
+
+    exam, organiser, _ = scenario
+    # D scored 51.96 instead of 40: the average becomes 311.96 / 4 = 77.99, 二所's (51.96 + 80) / 2 = 65.98.
+    attempt = db.session.scalars(sa.select(Attempt).join(Officer, Officer.id == Attempt.officer_id)
+                                 .where(Officer.name == "D")).one()
+    attempt.score = 51.96
+    db.session.commit()
+    login(client, organiser.badge)
+    html = client.get(f"/reports/exams/{exam.id}").get_data(as_text=True)
+    tile = re.search(r'<div class="stat">([^<]*)</div>平均分', html).group(1)
+    assert tile == "78"
+    assert "合格率75%，平均分78。" in html
+    assert "77.99" not in html and "65.98" not in html and ">66<" in html
+
+    book = load_workbook(io.BytesIO(client.get(f"/reports/exams/{exam.id}/report.xlsx").data))
+    summary = {row[0]: row[1] for row in book["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert summary["平均分"] == 78.0 and summary["最低分"] == 52.0
+    assert "平均分78。" in summary["情况综述"]
+    assert [row[5] for row in book["部门"].iter_rows(min_row=2, values_only=True)] == [90.0, 66.0]
+    assert 52.0 in [row[3] for row in book["人员"].iter_rows(min_row=2, values_only=True)]

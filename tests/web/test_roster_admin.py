@@ -132,3 +132,81 @@ def test_admin_sets_an_officers_email_for_reminders(client):
     db.session.expire_all()
     assert get_officer("200124").email == "zheng@example.org"
     assert "郑好（200124）邮箱：zheng@example.org" in client.get("/admin/audit/").get_data(as_text=True)
+
+
+def _import(client, rows):
+    page = upload(client, xlsx_bytes(rows), "名单.xlsx").get_data(as_text=True)
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    return client.post("/admin/roster/import/confirm",
+                       data={"csrf_token": csrf_token(client, "/admin/roster/import"), "token": token})
+
+
+def test_initial_passwords_come_once_as_an_xlsx_and_as_printable_slips_and_are_kept_nowhere(client):
+    import base64
+
+    from openpyxl import load_workbook
+
+    from quizapp.auth.passwords import verify_password
+    from quizapp.uploads import PendingUpload
+
+    admin_client(client)
+    result = _import(client, bureau_rows(5))
+    html = result.get_data(as_text=True)
+    assert result.headers["Cache-Control"] == "no-store"
+
+    link = re.search(r'href="data:application/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet;base64,'
+                     r'([^"]+)" download="初始密码5人\.xlsx"', html)
+    assert link, "the xlsx download is on the result page"
+    sheet = load_workbook(io.BytesIO(base64.b64decode(link.group(1))))["初始密码"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("警号", "姓名", "部门", "初始密码", "登录地址")
+    assert len(rows) == 6 and all(row[4] == "http://localhost/login" for row in rows[1:])
+    for badge, name, department, password, _ in rows[1:]:
+        officer = get_officer(badge)
+        assert officer.name == name and officer.department.path == department
+        assert verify_password(officer.password_hash, password) and password not in officer.password_hash
+
+    slips = re.findall(r'<div class="slip">(.*?)</div>\s*<img class="slip-qr" src="([^"]+)"', html, re.S)
+    assert len(slips) == 5
+    first_badge, first_name, _, first_password, _ = rows[1]
+    text, qr = slips[0]
+    assert first_name in text and first_badge in text and first_password in text and "http://localhost/login" in text
+    svg = client.get(qr)
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    assert "打印密码条" in html and "js/print.js" in html
+
+    # Nothing is left to fetch them again: no pending upload, and the officers list never shows them.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PendingUpload)) == 0
+    assert first_password not in client.get("/admin/officers").get_data(as_text=True)
+
+
+def test_an_import_that_generates_no_passwords_offers_no_slips(client):
+    admin_client(client)
+    rows = bureau_rows(2)
+    for row in rows:
+        row[4] = "Chushi2026x"
+    html = _import(client, rows).get_data(as_text=True)
+    assert "导入完成：新增2人" in html and 'class="slip"' not in html and "下载初始密码" not in html
+
+
+def test_admin_marks_an_account_as_service_account_on_its_page_and_back(client):
+    admin_client(client)
+    officer = make_officer(badge="310001", name="王伟")
+    page = client.get(f"/admin/officers/{officer.id}").get_data(as_text=True)
+    assert "服务账号" in page and "不计为民警" in page
+    token = csrf_token(client, f"/admin/officers/{officer.id}")
+    response = client.post(f"/admin/officers/{officer.id}/service", data={"csrf_token": token, "service": "y"},
+                           follow_redirects=True)
+    assert "已设为服务账号" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert get_officer("310001").is_service_account
+    listing = client.get("/admin/officers?q=310001").get_data(as_text=True)
+    assert "服务账号</span>" in listing
+    only_service = client.get("/admin/officers?service=1").get_data(as_text=True)
+    assert "310001" in only_service and "100001" not in only_service
+    assert "310001" not in client.get("/admin/officers?service=0").get_data(as_text=True)
+
+    response = client.post(f"/admin/officers/{officer.id}/service", data={"csrf_token": token}, follow_redirects=True)
+    assert "已取消服务账号" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not get_officer("310001").is_service_account

@@ -291,6 +291,7 @@
     document.getElementById("confirm-text").textContent =
       (empty ? "还有" + empty + "题未作答。" : "所有题目均已作答。") + (flagged ? "有" + flagged + "题已标记。" : "") +
       "交卷后不能再修改答案。";
+    leaveBox.hidden = true;
     confirmBox.hidden = false;
     document.getElementById("confirm-submit").focus();
   });
@@ -314,6 +315,31 @@
     }
     showTime();
     flush();
+  });
+  // Leaving while the clock runs asks first: the browser's own prompt when the tab is
+  // closed or reloaded, an in-page one for a link (a native confirm() is easy to tap through).
+  var leaving = false;
+  window.addEventListener("beforeunload", function (event) {
+    if (finishing || leaving) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+  var leaveBox = document.getElementById("leave-confirm");
+  var leaveTo = null;
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a[href]") : null;
+    if (!link || finishing || link.getAttribute("href").charAt(0) === "#") return;
+    event.preventDefault();
+    leaveTo = link.href;
+    confirmBox.hidden = true;
+    leaveBox.hidden = false;
+    document.getElementById("leave-stay").focus();
+  });
+  document.getElementById("leave-stay").addEventListener("click", function () { leaveBox.hidden = true; leaveTo = null; });
+  document.getElementById("leave-go").addEventListener("click", function () {
+    leaving = true;
+    flush();  // whatever is still pending stays in localStorage and is sent on return
+    window.location.href = leaveTo;
   });
   window.addEventListener("online", function () { retryDelay = 2000; flush(); });
   window.addEventListener("offline", function () { online(false); });

@@ -1,4 +1,6 @@
 // The live board refreshes itself from GET /api/v1/exams/{id}/board every 15 seconds.
+// Only the numbers change in place (the links to the names and the per-department 提醒 stay);
+// when the departments themselves change (a draw, a replacement) the page reloads.
 (function () {
   "use strict";
   var root = document.getElementById("board");
@@ -7,23 +9,25 @@
   var rows = document.getElementById("board-rows");
   var updated = document.getElementById("board-updated");
 
-  function cell(text, numeric) {
-    var td = document.createElement("td");
-    if (numeric) td.className = "num";
-    td.textContent = text;
-    return td;
+  function fill(scope, values) {
+    Array.prototype.forEach.call(scope.querySelectorAll("[data-key]"), function (el) {
+      el.textContent = values[el.getAttribute("data-key")];
+    });
   }
 
   function render(board) {
-    Array.prototype.forEach.call(root.querySelectorAll("[data-key]"), function (el) {
+    var shown = rows.querySelectorAll("tr[data-department]");
+    var same = shown.length === board.departments.length && board.departments.every(function (d, i) {
+      return shown[i].getAttribute("data-department") === d.department;
+    });
+    if (!same) { window.location.reload(); return; }
+    Array.prototype.forEach.call(root.querySelectorAll(".stats [data-key]"), function (el) {
       el.textContent = board[el.getAttribute("data-key")];
     });
-    rows.textContent = "";
-    board.departments.forEach(function (d) {
-      var tr = document.createElement("tr");
-      tr.appendChild(cell(d.department));
-      ["invited", "started", "submitted", "not_started"].forEach(function (key) { tr.appendChild(cell(d[key], true)); });
-      rows.appendChild(tr);
+    board.departments.forEach(function (d, i) {
+      fill(shown[i], d);
+      var remind = shown[i].querySelector("[data-remind]");
+      if (remind) remind.hidden = !d.not_started;
     });
     updated.textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false });
   }

@@ -22,6 +22,18 @@ def test_import_bank_command_imports_and_reports(runner, tmp_path):
     assert services.find_bank("警务题库").category == "regulations"
 
 
+def test_import_bank_command_lists_the_health_warnings_of_a_guessable_bank(runner, tmp_path):
+    # Twelve single-choice questions all answered A: the letter check warns, on a dry run and after writing.
+    path = tmp_path / "bank.gift"
+    path.write_text("".join(f"::q{n}:: 第{n}条规定的是哪一项？{{=第{n}题甲 ~第{n}题乙 ~第{n}题丙 ~第{n}题丁}}\n\n"
+                            for n in range(1, 13)), encoding="utf-8")
+    for extra in (["--dry-run"], []):
+        result = runner.invoke(args=["import-bank", str(path), "--bank", "偏题库", *extra])
+        assert result.exit_code == 0, result.output
+        assert "题库体检：" in result.output and "[警告] 单选题答案字母" in result.output, result.output
+    assert "quizapp check-bank 偏题库" in result.output
+
+
 def test_import_bank_command_dry_run_and_errors_exit_non_zero(runner, tmp_path):
     path = tmp_path / "bank.gift"
     path.write_text(GIFT + "\n坏题{#42}\n", encoding="utf-8")

@@ -147,8 +147,9 @@ def test_board_counts_invited_started_and_submitted_per_department(app):
     attempts.submit_attempt(attempt.id)
     result = progress.board(exam)
     assert (result["invited"], result["started"], result["submitted"], result["not_started"]) == (3, 2, 1, 1)
+    assert result["in_progress"] == 1
     assert result["departments"][1] == {"department": "市公安局/治安大队", "invited": 2, "started": 2,
-                                        "submitted": 1, "not_started": 0}
+                                        "in_progress": 1, "submitted": 1, "not_started": 0}
     assert progress.remind_not_started(organiser, exam) == 1
     assert progress.remind_not_started(organiser, exam) == 0  # once an hour at most
 

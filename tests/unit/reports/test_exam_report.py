@@ -149,6 +149,7 @@ def test_cli_prints_the_summary_and_writes_the_workbook(scenario, runner, tmp_pa
     result = runner.invoke(args=["report", str(exam.id), "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert "一所、二所共4名民警参加全员普测" in result.output and "合格率75%" in result.output
+    assert "平均分75，最高分100，最低分40" in result.output  # the one score rule, as on the pages
     assert load_workbook(target).sheetnames == ["汇总", "部门", "人员", "题目"]
     missing = runner.invoke(args=["report", "999"])
     assert missing.exit_code == 1 and "不存在" in missing.output

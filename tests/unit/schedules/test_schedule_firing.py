@@ -6,11 +6,12 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
+from quizapp.banks.models import Question
 from quizapp.exams.models import Candidate, Exam
 from quizapp.extensions import db
 from quizapp.notifications.models import Notification
 from quizapp.schedules import services
-from quizapp.schedules.models import ScheduleFiring
+from quizapp.schedules.models import Schedule, ScheduleFiring
 from tests.exam_factories import make_bank, make_organiser
 from tests.factories import make_officer
 
@@ -127,18 +128,35 @@ def test_paused_schedule_does_not_fire_and_resumes(bureau):
     assert len(_sweep_at(2027, 1, 4, 9, 2)) == 1
 
 
+def test_a_template_too_big_for_its_bank_is_refused_when_saved(bureau):
+    organiser, bank = bureau
+    with pytest.raises(services.ScheduleError, match="只有10道单选题") as refused:
+        _schedule(organiser, bank, paper={"blueprint": [{"bank": bank.name, "type": "single", "count": 99, "points": 1},
+                                                        {"bank": "政治理论学习", "type": "judge", "count": 1, "points": 1}]})
+    # Every problem at once, each with its field.
+    assert [e["field"] for e in refused.value.extra["errors"]] == ["paper.blueprint[0].count", "paper.blueprint[1].bank"]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Schedule)) == 0
+
+
 def test_a_refused_exam_is_recorded_on_the_firing_and_not_retried(bureau):
     organiser, bank = bureau
-    _schedule(organiser, bank, paper={"blueprint": [{"bank": bank.name, "type": "single", "count": 99, "points": 1}]})
+    schedule = _schedule(organiser, bank)
+    # The bank is emptied after the schedule was saved: its page says so before it fires.
+    with time_machine.travel(local(2026, 12, 1, 10), tick=False):
+        db.session.execute(sa.update(Question).where(Question.bank_id == bank.id, Question.type == "single")
+                           .values(retired=True))
+        db.session.commit()
+        assert services.schedule_health(schedule) == ["题库“政治理论”只有0道单选题，组卷规则要求5道，请减少题数或补充题目。"]
+        assert [s.id for s, _ in services.schedules_needing_attention()] == [schedule.id]
     fired = _sweep_at(2027, 1, 4, 9, 0, 30)
-    assert fired[0].status == "failed" and "只有10道" in fired[0].error
+    assert fired[0].status == "failed" and "只有0道" in fired[0].error
     assert _sweep_at(2027, 1, 4, 9, 5) == []
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam)) == 0
 
 
 def test_bad_templates_are_refused_in_chinese(bureau):
     organiser, bank = bureau
-    with pytest.raises(services.ScheduleError, match="draw.size"):
+    with pytest.raises(services.ScheduleError, match="抽取人数"):
         _schedule(organiser, bank, mode="sample")
     with pytest.raises(services.ScheduleError, match="无法识别"):
         _schedule(organiser, bank, colour="red")

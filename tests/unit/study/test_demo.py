@@ -10,8 +10,9 @@ from quizapp.extensions import db
 from quizapp.points.models import PointsEntry
 from quizapp.practice.models import PracticeAnswer
 from quizapp.roster.demo import seed_roster
+from quizapp.study import files
 from quizapp.study.demo import seed_study
-from quizapp.study.models import StudyDay, StudyMaterial
+from quizapp.study.models import StudyDay, StudyFile, StudyMaterial
 from tests.practice_factories import make_practice_bank
 
 
@@ -32,11 +33,16 @@ def test_demo_adds_materials_and_practice_once(app):
     run_step()
     titles = db.session.scalars(sa.select(StudyMaterial.title).order_by(StudyMaterial.published_on)).all()
     assert len(titles) == 3 and all(t.startswith("政治学习三十分：") for t in titles)
+    # The latest issue carries the study notes as a PDF, which the upload checks would accept too.
+    latest = db.session.scalar(sa.select(StudyMaterial).order_by(StudyMaterial.published_on.desc()).limit(1))
+    (guide,) = latest.attachments
+    assert guide.filename == "学习辅导材料.pdf" and files.sniff(guide.data).kind == "pdf"
+    assert "学习时长自动记录".encode("utf-16-be").hex().upper().encode() in guide.data
     answers, days, points = count(PracticeAnswer), count(StudyDay), count(PointsEntry)
     assert answers > 0 and days > 0 and points > 0
     run_step()
-    assert (count(StudyMaterial), count(PracticeAnswer), count(StudyDay), count(PointsEntry)) == (
-        3, answers, days, points)
+    assert (count(StudyMaterial), count(PracticeAnswer), count(StudyDay), count(PointsEntry), count(StudyFile)) == (
+        3, answers, days, points, 1)
 
 
 def test_demo_without_banks_skips_practice_history(app):

@@ -34,11 +34,6 @@ PER_SHAPE = 3      # addresses of one shape (ids replaced by N) visited at most 
                    # (three: the demo's open, drawn and finished exams)
 MAX_PAGES = 250    # per role: a runaway walk fails loudly instead of taking minutes
 
-# The schedule form and page show the schedule's JSON template today; the helper turning
-# them into a real form (issue 14, branch i14forms) removes that text. Until it is merged,
-# these three pages are walked (they must answer and fit) but not read for English.
-AWAITING_SCHEDULE_FORM = {"/schedules/new", "/schedules/N", "/schedules/N/edit"}
-
 # Enum values and English weekdays that once leaked into pages, exports and the audit log,
 # and the first words of the library messages that must never reach a person.
 ENGLISH_WORDS = {

@@ -169,10 +169,9 @@ def test_every_page_fits_keeps_its_text_and_passes_axe(live_app, _server, browse
                 if width == AXE_WIDTH:
                     # What scripts wrote (a countdown, a status line) is read here; the page
                     # text test reads the HTML as served.
-                    if site_walk.shape(url) not in site_walk.AWAITING_SCHEDULE_FORM:
-                        english = site_walk.english_in(page.evaluate(SHOWN_TEXT))
-                        if english:
-                            problems.append(f"{where}: English on the page: {sorted(set(english))}")
+                    english = site_walk.english_in(page.evaluate(SHOWN_TEXT))
+                    if english:
+                        problems.append(f"{where}: English on the page: {sorted(set(english))}")
                     page.add_script_tag(content=axe_script)
                     for violation in page.evaluate(AXE_RUN):
                         problems.append(f"{where}: axe {violation['impact']} {violation['id']} "

@@ -187,3 +187,34 @@ def test_an_officer_is_told_when_the_ranking_is_not_shown(app, client):
     assert "本次竞赛不公布成绩和排名" in page and "我的名次" not in page
     assert client.get("/contests/online/99999").status_code == 404
 
+
+def test_ranking_pages_refresh_themselves_while_open_and_stop_once_final(app, client):
+    organiser, _officers, exam = _contest(4)
+    for badge, page_url in (("820001", f"/contests/online/{exam.id}"), ("700001", f"/manage/contests/online/{exam.id}")):
+        client = app.test_client()
+        login(client, badge)
+        page = client.get(page_url).get_data(as_text=True)
+        assert "实时排名，每30秒更新" in page and f'data-live-url="{page_url}?part=live"' in page
+        assert "js/ranking_live.js" in page
+        part = client.get(f"{page_url}?part=live")
+        text = part.get_data(as_text=True)
+        assert part.status_code == 200 and text.lstrip().startswith('<div id="ranking-live"') and "<html" not in text
+        assert "民警01" in text and "实时排名，每30秒更新" in text
+        unchanged = client.get(f"{page_url}?part=live", headers={"If-None-Match": part.headers["ETag"]})
+        assert unchanged.status_code == 304
+    sit(_officers[3], exam, right=10, seconds=100)  # a new leader changes the ranking: a new part
+    client = app.test_client()
+    login(client, "700001")
+    changed = client.get(f"/manage/contests/online/{exam.id}?part=live", headers={"If-None-Match": part.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_data(as_text=True).index("民警03") < \
+        changed.get_data(as_text=True).index("民警01")
+    definitions.close_exam(organiser, exam)
+    for badge, page_url in (("820001", f"/contests/online/{exam.id}"), ("700001", f"/manage/contests/online/{exam.id}")):
+        client = app.test_client()
+        login(client, badge)
+        page = client.get(page_url).get_data(as_text=True)
+        assert "最终排名" in page and "实时排名" not in page
+        assert "data-live-url" not in page and "js/ranking_live.js" not in page
+        # A page opened before the close gets a final part, without the URL to ask again.
+        final = client.get(f"{page_url}?part=live").get_data(as_text=True)
+        assert "最终排名" in final and "data-live-url" not in final

@@ -330,17 +330,22 @@ class Gunicorn:
 
 WRK_THREADS = 4
 # Each wrk thread owns every WRK_THREADS-th save, as each phone owns its attempt, so the
-# seq of any one answer only grows (os.time() * 1000 + a per-thread counter), as a real
-# phone's does; stale seqs (a retry overtaken by a newer save) stay the rare case.
+# seq of any one answer only grows (the run's start in microseconds, passed to the script,
+# plus a per-thread counter), as a real phone's does, from one run to the next too; stale
+# seqs (a retry overtaken by a newer save) stay the rare case.
 LUA = """
 local saves = {%s}
 local threads = %d
 local counter = 0
-local slot = 0
+slot = 0  -- a global: setup() gives each thread its own through thread:set
 local prefix = "%s"
 local auth = %s
 local per_thread = math.floor(#saves / threads)
 local next_slot = 0
+local base = 0
+function init(args)
+  base = tonumber(args[1])
+end
 function setup(thread)
   thread:set("slot", next_slot)
   next_slot = next_slot + 1
@@ -350,7 +355,7 @@ request = function()
   local s = saves[slot + threads * (counter %% per_thread) + 1]
   local headers = {["Content-Type"] = "application/json"}
   if auth then headers["Authorization"] = "Bearer " .. s[1] end
-  local body = '{"answer": "' .. (counter %% 2 == 0 and "A" or "B") .. '", "seq": ' .. (os.time() * 1000 + counter) .. '}'
+  local body = '{"answer": "' .. (counter %% 2 == 0 and "A" or "B") .. '", "seq": ' .. string.format("%%d", base + counter) .. '}'
   return wrk.format("PUT", prefix .. s[2] .. "/answers/" .. s[3], headers, body)
 end
 """
@@ -364,7 +369,7 @@ def wrk_script(path: Path, saves, prefix: str, auth: bool) -> None:
 def run_wrk(port: int, script: Path, duration: int, connections: int) -> dict:
     output = subprocess.run(
         [WRK, f"-t{WRK_THREADS}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}"], capture_output=True, text=True, timeout=duration + 60).stdout
+         f"http://127.0.0.1:{port}", "--", str(time.time_ns() // 1000)], capture_output=True, text=True, timeout=duration + 60).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     def percentile_ms(label):
         found = re.search(label + r"%\s+([\d.]+)(us|ms|s)\b", output)

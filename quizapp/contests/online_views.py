@@ -2,7 +2,7 @@
 organiser's full ranking and 获奖名单, each with its xlsx."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.access import organiser_required
@@ -22,6 +22,17 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _managed(exam_id: int) -> Exam:
     return require_ranked(managed_exam(current_user, exam_id))
+
+
+def _page(template: str, live_part: str, **context) -> Response:
+    """A ranking page, or with ``?part=live`` only the part that its script refreshes while the
+    contest is open; that part carries an ETag, so an unchanged ranking is answered 304."""
+    if request.args.get("part") != "live":
+        return render_template(template, **context)
+    response = make_response(render_template(live_part, **context))
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _xlsx(content: bytes, filename: str) -> Response:
@@ -44,8 +55,9 @@ def ranking(exam_id: int):
     if not exam.results_visible():
         return render_template("contests/online/ranking.html", exam=exam, hidden=ranking_hidden_message(exam))
     table = online_ranking(exam)
-    return render_template("contests/online/ranking.html", exam=exam, table=table, rows=table.officer_rows(current_user.id),
-                           mine=table.place_of(current_user.id), summary=summary_sentence(table))
+    return _page("contests/online/ranking.html", "contests/online/_officer_live.html", exam=exam, table=table,
+                 rows=table.officer_rows(current_user.id), mine=table.place_of(current_user.id),
+                 summary=summary_sentence(table))
 
 
 @bp.route("/manage/contests/online/<int:exam_id>")
@@ -54,7 +66,8 @@ def manage_ranking(exam_id: int):
     """The organiser's view: everyone, every department, the summary sentence."""
     exam = _managed(exam_id)
     table = online_ranking(exam)
-    return render_template("contests/online/manage.html", exam=exam, table=table, summary=summary_sentence(table))
+    return _page("contests/online/manage.html", "contests/online/_manage_live.html", exam=exam, table=table,
+                 summary=summary_sentence(table))
 
 
 @bp.route("/manage/contests/online/<int:exam_id>/ranking.xlsx")

@@ -1,9 +1,10 @@
 """The exams JSON API (PRODUCT.md §5.2): officers sit exams, organisers run them."""
 from __future__ import annotations
 
+import json
 from functools import wraps
 
-from flask import g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -165,7 +166,9 @@ class AttemptAnswer(MethodView):
             raise ApiError(422, "invalid", "请求体应为 {\"answer\": …, \"seq\": 整数}。")
         saved_at = save_answer(None, attempt_id, question_id, body["answer"], body["seq"],
                                token_hash=g.token_hash, login_session=g.login_session)
-        return jsonify(saved_at=timeutil.isoformat(saved_at))  # the body SavedSchema documents
+        # The body SavedSchema documents, without jsonify's provider machinery (a fiftieth of a save).
+        return current_app.response_class(json.dumps({"saved_at": timeutil.isoformat(saved_at)}),
+                                          mimetype="application/json")
 
 
 @blp.route("/attempts/<int:attempt_id>/submit")

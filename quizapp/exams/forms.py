@@ -262,9 +262,24 @@ class ExamForm(ExamDefinitionForm):
     opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间。")])
     closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间。")])
 
+    team_top_n = IntegerField("单位按前N名平均分排名（可空）", validators=[Optional(), _between(1, 1000)],
+                              render_kw={"min": 1, "max": 1000, "step": 1, "inputmode": "numeric"})
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.ranked.data and self.team_top_n.errors:
+            # Not a contest: N is not used, so what was typed into it refuses nothing.
+            self.team_top_n.errors = []
+            valid = not any(field.errors for field in self._all_fields())
+        return valid
+
     def to_document(self, department_paths: dict[int, str]) -> dict:
         """The form's values as an exam document (the POST /api/v1/exams shape; times are local)."""
         document = self.definition_document(department_paths)
+        # N only means something for a contest. Left out when 竞赛 is unticked, so that an exam
+        # being edited keeps its N should 竞赛 be ticked again (the ranking ignores it meanwhile).
+        if self.ranked.data and not self.team_top_n.errors:
+            document["team_top_n"] = self.team_top_n.data
         for name in ("opens_at", "closes_at"):
             if self[name].data is not None:
                 document[name] = self[name].data
@@ -273,7 +288,7 @@ class ExamForm(ExamDefinitionForm):
     def checked_spec(self, actor, department_paths: dict[int, str], base: ExamSpec | None = None) -> ExamSpec | None:
         """The spec when everything is right; otherwise None, with every problem beside its field
         (checked as creating the exam checks, through ExamSpec.from_document). With ``base`` (editing),
-        what the form has no field for (an API-set team_top_n) is kept."""
+        what the form has no field for is kept."""
         from .definitions import check_exam
 
         self.read()
@@ -299,7 +314,7 @@ class ExamForm(ExamDefinitionForm):
         """Pre-fill from an existing exam (editing)."""
         for name in ("title", "mode", "duration_minutes", "total_points", "pass_mark", "attempts_allowed",
                      "shuffle_questions", "shuffle_options", "partial_credit", "show_results", "start_delay_seconds",
-                     "rules", "ranked"):
+                     "rules", "ranked", "team_top_n"):
             getattr(self, name).data = getattr(exam, name)
         self.opens_at.data = _local_naive(exam.opens_at)
         self.closes_at.data = _local_naive(exam.closes_at)

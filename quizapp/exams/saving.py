@@ -1,6 +1,7 @@
 """Saving one answer: the hottest request of an exam day.
 
-Every save runs on one autocommit connection, with no BEGIN or COMMIT round trips.
+Every save runs on one connection in autocommit, with no BEGIN or COMMIT round trips
+(on SQLite the write commits itself instead: ``_save_connection`` says why).
 The usual save is a single statement: an INSERT … ON CONFLICT that writes the answer
 only if the caller's token or login session is live and owns the attempt, the
 attempt is within its deadline plus the network grace, and the question's paper
@@ -270,7 +271,7 @@ def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answe
                       login_session)
     parameters = save.parameters()
     for _ in range(2):  # a second pass only after dropping a stale cached paper
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with _save_connection() as connection:
             statements = _statements(connection.dialect, save.credential)
             paper = PAPERS.get(attempt_id) or _load_paper(connection, statements, parameters)
             if _write(connection, statements, parameters, paper, save):
@@ -285,6 +286,19 @@ def save_answer(officer_id: int | None, attempt_id: int, question_id: int, answe
     raise ExamError(NOT_SAVED_MESSAGE, status=500, code="not_saved")
 
 
+def _save_connection() -> sa.Connection:
+    """The connection a save runs on: in autocommit on PostgreSQL, so that no BEGIN or COMMIT
+    round trip is added to the statements. Not on SQLite: a connection switched to
+    autocommit is switched back when it returns to the pool, by a PRAGMA that expires every
+    statement SQLite has prepared on it, so each save's upsert was compiled afresh (half
+    the CPU of a save). There the driver runs reads outside any transaction, as in
+    autocommit, and opens one for the write, which _write commits at once."""
+    engine = db.engine
+    if engine.dialect.name == "sqlite":
+        return engine.connect()
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 def _write(connection, statements: _Statements, parameters: dict, paper: Paper | None, save: AnswerSave) -> bool:
     """The single-statement save; False when it wrote nothing or was not even tried."""
     shape = paper.items.get(save.question_id) if paper else None
@@ -295,9 +309,11 @@ def _write(connection, statements: _Statements, parameters: dict, paper: Paper |
     except ExamError:
         return False  # _refusal says so, after the caller has been checked
     with write_turn(connection):
-        return statements.upsert.execute(connection, {
+        written = statements.upsert.execute(connection, {
             **parameters, "answer": stored, "seq": save.seq, "saved_at": save.now, "paper_seed": paper.paper_seed,
             "deadline_not_before": save.now - network_grace()}).first() is not None
+        connection.commit()  # SQLite's write transaction, inside the write turn; nothing to do in autocommit
+        return written
 
 
 def _load_paper(connection, statements: _Statements, parameters: dict) -> Paper | None:

@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .. import timeutil
+from ..labels import label
 from ..scores import round_score
 from .services import ExamReport
 from .statistics import FLAG_LABELS
@@ -82,7 +83,7 @@ def exam_report_xlsx(report: ExamReport) -> bytes:
         for o in report.officers])
     add_sheet(workbook, "题目", ["题目编号", "题库", "题型", "题干", "作答人数", "答对人数", "正确率(%)", "难度系数",
                                  "区分度", "提示"], [
-        (q.question_id, q.bank or "", q.type, q.stem, q.stats.attempts, q.stats.correct, _percent(q.stats.correct_rate),
+        (q.question_id, q.bank or "", label(q.type, "question_type"), q.stem, q.stats.attempts, q.stats.correct, _percent(q.stats.correct_rate),
          q.stats.facility, q.stats.discrimination, "；".join(FLAG_LABELS[f] for f in q.stats.flags))
         for q in report.questions])
     return workbook_bytes(workbook)

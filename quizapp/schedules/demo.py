@@ -80,6 +80,9 @@ def demo_finished_exam(context: DemoContext) -> None:
         ])
         db.session.commit()
         submit_attempt(attempt.id)
+        # Seeded in an instant, but shown as sat: 用时 between 12 and 55 minutes of the hour.
+        attempt.started_at = attempt.submitted_at - timedelta(seconds=rng.randint(12 * 60, 55 * 60))
+        db.session.commit()
     close_exam(None, exam)
 
 

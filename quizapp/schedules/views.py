@@ -122,7 +122,10 @@ def detail(schedule_id: int):
 def _template_facts(template: dict) -> list[tuple[str, str]]:
     """A schedule's template in words (the JSON itself is for the API)."""
     banks = {str(b.id): b.name for b in exam_queries.banks_by_name()}
-    facts = [("考试名称", str(template.get("title", ""))),
+    title = str(template.get("title", ""))
+    for placeholder, label in TITLE_PARTS.items():
+        title = title.replace(placeholder, f"〔{label}〕")
+    facts = [("考试名称", title),
              ("考试方式", MODES.get(template.get("mode", "full"), "")),
              ("参考部门", "、".join(template.get("departments") or []) or "全局"),
              ("限定人员", "、".join(template.get("groups") or []) or "不限")]

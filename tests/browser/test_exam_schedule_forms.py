@@ -94,6 +94,11 @@ def test_organiser_creates_an_exam_through_the_form(live_app, live_server, form_
     rows.nth(2).get_by_role("button", name="删除此行").click()
     expect(rows).to_have_count(2)
     expect(page.locator(".paper-total")).to_contain_text("合计 5 题，16 分")
+    # A contest's N shows only with 竞赛 ticked.
+    top_n = page.get_by_label("单位按前N名平均分排名（可空）")
+    expect(top_n).to_be_hidden()
+    page.get_by_label("竞赛（线上竞答").check()
+    top_n.fill("3")
     shoot(page, "exam-filled")
     page.get_by_role("button", name="保存").click()
     expect(page.locator("h1")).to_contain_text("城南所季度测试")
@@ -102,6 +107,7 @@ def test_organiser_creates_an_exam_through_the_form(live_app, live_server, form_
         exam = db.session.scalars(sa.select(Exam)).one()
         assert [d.path for d in exam.departments] == ["市公安局/城南派出所"]
         assert [(r.count, r.points, r.chapter) for r in exam.rules_rows] == [(2, 5.0, None), (3, 2.0, "第十章 附则")]
+        assert exam.ranked and exam.team_top_n == 3
         db.session.remove()
 
 

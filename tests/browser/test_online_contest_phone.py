@@ -1,16 +1,30 @@
-"""An officer takes an online contest (a ranked exam) on a 390 px phone and sees the ranking."""
+"""An officer takes an online contest (a ranked exam) on a 390 px phone and sees the ranking;
+the organiser's ranking refreshes itself while the contest is open."""
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from quizapp.exams import definitions
+from quizapp.exams.models import Exam
 from quizapp.extensions import db
-from tests.browser.conftest import browser_login
+from quizapp.roster.models import Officer
+from tests.browser.conftest import DESKTOP, PHONE, _page, browser_login
 from tests.exam_factories import make_bank, make_organiser
 from tests.factories import DEFAULT_PASSWORD, make_officer
 from tests.online_contest_factories import ranked_exam, sit
 
 pytestmark = pytest.mark.browser
+# Set SHOTS_DIR to keep screenshots of the ranking (never in the repository).
+SHOTS = Path(os.environ["SHOTS_DIR"]) if os.environ.get("SHOTS_DIR") else None
+
+
+def shoot(page, name: str) -> None:
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{page.viewport_size['width']}.png"), full_page=True)
 
 
 def test_officer_takes_the_contest_on_a_phone_and_sees_his_place(live_app, live_server, phone_page):
@@ -57,3 +71,47 @@ def test_officer_takes_the_contest_on_a_phone_and_sees_his_place(live_app, live_
     expect(rows.nth(1)).to_contain_text("张伟")
     expect(page.get_by_text("实时排名")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.fixture(params=[390, 1280], ids=["phone", "desktop"])
+def any_page(request, browser):
+    options = PHONE if request.param == 390 else {**DESKTOP, "viewport": {"width": 1280, "height": 900}}
+    context, page = _page(browser, options)
+    yield page
+    context.close()
+
+
+def test_the_organisers_ranking_refreshes_itself_until_the_contest_closes(live_app, live_server, any_page):
+    with live_app.app_context():
+        bank = make_bank(single=10, judge=10)
+        organiser = make_organiser()
+        officers = [make_officer(name=name, department=department) for name, department in
+                    (("张伟", "市公安局/治安大队"), ("刘洋", "市公安局/刑侦大队"), ("陈静", "市公安局/刑侦大队"))]
+        exam = ranked_exam(bank, organiser)
+        for officer, right in zip(officers[:2], (8, 6)):
+            sit(officer, exam, right=right, seconds=400)
+        exam_id, late_id, organiser_id = exam.id, officers[2].id, organiser.id
+        db.session.remove()
+    page = any_page
+    page.clock.install()  # the 30 s between refreshes pass at once
+    browser_login(page, live_server, "700001", DEFAULT_PASSWORD)
+    page.goto(f"{live_server}/manage/contests/online/{exam_id}")
+    expect(page.locator("#ranking-state")).to_have_text("实时排名，每30秒更新")
+    people = page.locator("table.ranking").nth(1).locator("tbody tr")
+    expect(people.first).to_contain_text("张伟")
+
+    with live_app.app_context():
+        sit(db.session.get(Officer, late_id), db.session.get(Exam, exam_id), right=10, seconds=300)
+        db.session.remove()
+    page.clock.fast_forward("00:31")
+    expect(people.first).to_contain_text("陈静")  # no reload: the table came by itself
+    expect(people).to_have_count(3)
+    shoot(page, "ranking-live")
+
+    with live_app.app_context():
+        definitions.close_exam(db.session.get(Officer, organiser_id), db.session.get(Exam, exam_id))
+        db.session.remove()
+    page.clock.fast_forward("00:31")
+    expect(page.locator("#ranking-state")).to_have_text("最终排名")
+    expect(page.locator("#ranking-live")).not_to_have_attribute("data-live-url", re.compile("."))
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]

@@ -75,6 +75,7 @@ def test_an_edited_question_shows_each_changed_field_before_and_after(app, clien
     changes = [re.sub(r"<[^>]+>|\s+", "", item) for item in re.findall(r"<li>(.*?)</li>", html, re.S)
                if "→" in item]
     assert changes == ["解析：旧解析→依据党章第十条", "章节：第一章→第二章", "难度：易→难"]
+    assert f'<td class="audit-target">试题 #{question.id}</td>' in html
 
     rows = list(load_workbook(io.BytesIO(client.get("/admin/audit/export.xlsx?action=question.update").data))
                 ["审计日志"].iter_rows(min_row=2, values_only=True))

@@ -112,35 +112,68 @@ def test_prize_list_by_counts_and_by_shares_with_its_xlsx(app, client):
     assert list(book["优秀组织奖"].values)[1][0] == "刑侦大队"
 
 
-def test_the_exam_form_creates_a_ranked_exam_with_the_contest_checkbox(app, client):
+def _exam_form_post(client, url, bank, start, end, **extra):
+    return client.post(url, data={
+        "csrf_token": csrf_token(client, url), "title": "业务练兵知识竞答", "mode": "full",
+        "opens_at": start, "closes_at": end, "duration_minutes": 20, "total_points": 100, "pass_mark": 60,
+        "attempts_allowed": 2, "show_results": "immediately", "start_delay_seconds": 0,
+        "blueprint-0-bank": bank.id, "blueprint-0-qtype": "single", "blueprint-0-count": 5, "blueprint-0-points": 2,
+        **extra})
+
+
+def test_the_exam_form_creates_a_ranked_exam_with_the_contest_checkbox_and_its_top_n(app, client):
     bank = make_bank(single=10, judge=10)
     make_organiser()
     login(client, "700001")
     form = client.get("/manage/exams/new").get_data(as_text=True)
     assert 'name="ranked"' in form and "竞赛" in form
+    assert re.search(r'<div class="ranked-only" hidden>\s*<label for="team_top_n">单位按前N名平均分排名（可空）', form)
     start = timeutil.to_local(timeutil.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     end = timeutil.to_local(timeutil.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post("/manage/exams/new", data={
-        "csrf_token": csrf_token(client, "/manage/exams/new"), "title": "业务练兵知识竞答", "mode": "full",
-        "opens_at": start, "closes_at": end, "duration_minutes": 20, "total_points": 100, "pass_mark": 60,
-        "attempts_allowed": 2, "show_results": "immediately", "start_delay_seconds": 0, "ranked": "y",
-        "blueprint-0-bank": bank.id, "blueprint-0-qtype": "single", "blueprint-0-count": 5, "blueprint-0-points": 2})
+    for wrong, message in (("0", "应在1到1000之间。"), ("1001", "应在1到1000之间。"), ("2.5", "请填写整数。")):
+        refused = _exam_form_post(client, "/manage/exams/new", bank, start, end, ranked="y", team_top_n=wrong)
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 200
+        assert f'<p class="field-error" id="team_top_n-err">{message}</p>' in page, wrong
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Exam)) == 0
+    response = _exam_form_post(client, "/manage/exams/new", bank, start, end, ranked="y", team_top_n="3")
     assert response.status_code == 302, response.get_data(as_text=True)
     exam = db.session.scalar(sa.select(Exam).where(Exam.title == "业务练兵知识竞答"))
-    assert exam.ranked and exam.attempts_allowed == 2
-    exam.team_top_n = 3  # set through the API; the form has no field for it and must keep it
-    db.session.commit()
+    assert exam.ranked and exam.attempts_allowed == 2 and exam.team_top_n == 3
     edit = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*name="ranked"', edit)
-    response = client.post(f"/manage/exams/{exam.id}/edit", data={
-        "csrf_token": csrf_token(client, f"/manage/exams/{exam.id}/edit"), "title": "业务练兵知识竞答", "mode": "full",
-        "opens_at": start, "closes_at": end, "duration_minutes": 20, "total_points": 100, "pass_mark": 60,
-        "attempts_allowed": 2, "show_results": "immediately", "start_delay_seconds": 0,
-        "blueprint-0-bank": bank.id, "blueprint-0-qtype": "single", "blueprint-0-count": 5, "blueprint-0-points": 2})
-    assert response.status_code == 302
+    assert re.search(r'<div class="ranked-only">\s*<label[^>]*>[^<]*</label>\s*<input[^>]*name="team_top_n"[^>]*value="3"',
+                     edit)
+    # Editing to 5, then clearing it (every participant counts), through the form.
+    assert _exam_form_post(client, f"/manage/exams/{exam.id}/edit", bank, start, end, ranked="y",
+                           team_top_n="5").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Exam, exam.id).team_top_n == 5
+    assert _exam_form_post(client, f"/manage/exams/{exam.id}/edit", bank, start, end, ranked="y",
+                           team_top_n="").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Exam, exam.id).team_top_n is None
+
+
+def test_unticking_the_contest_ignores_the_top_n_and_keeps_the_saved_one(app, client):
+    bank = make_bank(single=10, judge=10)
+    make_organiser()
+    login(client, "700001")
+    start = timeutil.to_local(timeutil.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    end = timeutil.to_local(timeutil.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    assert _exam_form_post(client, "/manage/exams/new", bank, start, end, ranked="y",
+                           team_top_n="3").status_code == 302
+    exam = db.session.scalar(sa.select(Exam).where(Exam.title == "业务练兵知识竞答"))
+    # Not a contest: a value that would be refused is ignored (a page without script sends it).
+    response = _exam_form_post(client, f"/manage/exams/{exam.id}/edit", bank, start, end, team_top_n="abc")
+    assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     exam = db.session.get(Exam, exam.id)
     assert exam.ranked is False and exam.team_top_n == 3
+    edit = client.get(f"/manage/exams/{exam.id}/edit").get_data(as_text=True)
+    assert '<div class="ranked-only" hidden>' in edit  # shown again with its 3 once 竞赛 is ticked
+    assert _exam_form_post(client, f"/manage/exams/{exam.id}/edit", bank, start, end, ranked="y",
+                           team_top_n="3").status_code == 302
 
 
 def test_an_officer_is_told_when_the_ranking_is_not_shown(app, client):
@@ -153,3 +186,35 @@ def test_an_officer_is_told_when_the_ranking_is_not_shown(app, client):
     page = client.get(f"/contests/online/{exam.id}").get_data(as_text=True)
     assert "本次竞赛不公布成绩和排名" in page and "我的名次" not in page
     assert client.get("/contests/online/99999").status_code == 404
+
+
+def test_ranking_pages_refresh_themselves_while_open_and_stop_once_final(app, client):
+    organiser, _officers, exam = _contest(4)
+    for badge, page_url in (("820001", f"/contests/online/{exam.id}"), ("700001", f"/manage/contests/online/{exam.id}")):
+        client = app.test_client()
+        login(client, badge)
+        page = client.get(page_url).get_data(as_text=True)
+        assert "实时排名，每30秒更新" in page and f'data-live-url="{page_url}?part=live"' in page
+        assert "js/ranking_live.js" in page
+        part = client.get(f"{page_url}?part=live")
+        text = part.get_data(as_text=True)
+        assert part.status_code == 200 and text.lstrip().startswith('<div id="ranking-live"') and "<html" not in text
+        assert "民警01" in text and "实时排名，每30秒更新" in text
+        unchanged = client.get(f"{page_url}?part=live", headers={"If-None-Match": part.headers["ETag"]})
+        assert unchanged.status_code == 304
+    sit(_officers[3], exam, right=10, seconds=100)  # a new leader changes the ranking: a new part
+    client = app.test_client()
+    login(client, "700001")
+    changed = client.get(f"/manage/contests/online/{exam.id}?part=live", headers={"If-None-Match": part.headers["ETag"]})
+    assert changed.status_code == 200 and changed.get_data(as_text=True).index("民警03") < \
+        changed.get_data(as_text=True).index("民警01")
+    definitions.close_exam(organiser, exam)
+    for badge, page_url in (("820001", f"/contests/online/{exam.id}"), ("700001", f"/manage/contests/online/{exam.id}")):
+        client = app.test_client()
+        login(client, badge)
+        page = client.get(page_url).get_data(as_text=True)
+        assert "最终排名" in page and "实时排名" not in page
+        assert "data-live-url" not in page and "js/ranking_live.js" not in page
+        # A page opened before the close gets a final part, without the URL to ask again.
+        final = client.get(f"{page_url}?part=live").get_data(as_text=True)
+        assert "最终排名" in final and "data-live-url" not in final

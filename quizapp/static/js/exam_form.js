@@ -28,6 +28,22 @@
     form.addEventListener("change", clear);
   });
 
+  // ------------------------------------------------------------ contest-only fields
+  // Shown while 竞赛 is ticked; disabled otherwise, so that they are not sent.
+  document.querySelectorAll("form.exam-definition").forEach(function (form) {
+    var ranked = form.querySelector("input[name='ranked']");
+    var parts = form.querySelectorAll(".ranked-only");
+    if (!ranked) { return; }
+    function refresh() {
+      parts.forEach(function (part) {
+        part.hidden = !ranked.checked;
+        part.querySelectorAll("input").forEach(function (input) { input.disabled = !ranked.checked; });
+      });
+    }
+    ranked.addEventListener("change", refresh);
+    refresh();
+  });
+
   // ------------------------------------------------------------ departments
   document.querySelectorAll(".dept-picker").forEach(function (picker) {
     var items = Array.prototype.slice.call(picker.querySelectorAll(".dept-tree li[data-path]"));

@@ -196,7 +196,8 @@ def test_the_exam_page_is_focused_and_asks_before_it_is_left(live_app, live_serv
     assert dialogs == ["beforeunload"]
     # and going back in, the link then leaves after 确认离开
     page.goto(f"{live_server}/exams/{ids['running']}")
-    page.get_by_role("button", name="继续答题").click()
+    with page.expect_navigation():  # until the page's scripts have run and guard the links
+        page.get_by_role("button", name="继续答题").click()
     page.get_by_role("link", name="离开").click()
     page.get_by_role("button", name="确认离开").click()
     expect(page).to_have_url(f"{live_server}/exams")

@@ -44,6 +44,8 @@ def test_officer_takes_the_contest_on_a_phone_and_sees_his_place(live_app, live_
     expect(page.locator(".exam-card .tag", has_text="竞赛")).to_be_visible()
     page.get_by_role("link", name="进入考试").click()
     page.get_by_role("button", name="开始考试").click()
+    # one question at a time once the page's script has run (before it, all are shown)
+    expect(page.locator("section.question:visible")).to_have_count(1)
 
     # every question answered right: single choice 选项A, true/false 正确 (the bank's keys)
     count = page.locator("section.question").count()

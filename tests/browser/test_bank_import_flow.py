@@ -3,6 +3,7 @@ import io
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from tests.browser.conftest import browser_login
@@ -48,7 +49,7 @@ def test_admin_previews_then_imports_a_kaoshibao_file(live_app, live_server, des
     page.get_by_label("导入到题库").fill("人民警察法")
     page.get_by_label("新题库的分类").select_option("regulations")
     page.get_by_role("button", name="上传并预览").click()
-    assert page.get_by_text("文件中有1处错误，整个文件都不会导入").is_visible()
+    expect(page.get_by_text("文件中有1处错误，整个文件都不会导入")).to_be_visible()
     assert page.locator("tr", has_text="不是已有的选项").locator("td").first.inner_text().startswith("第8行 第G列")
     assert page.get_by_role("button", name="确认导入").count() == 0
 
@@ -60,11 +61,9 @@ def test_admin_previews_then_imports_a_kaoshibao_file(live_app, live_server, des
     assert counts.locator(".card", has_text="判断").locator(".stat").inner_text() == "2"
     assert counts.locator(".card", has_text="多选").locator(".stat").inner_text() == "1"
     page.get_by_role("button", name="确认导入").click()
-    assert page.get_by_text("已导入题库“人民警察法”：新增5题").is_visible()
-    assert page.get_by_role("heading", name="人民警察法").is_visible()
-    assert page.get_by_text("人民警察法于（ ）年通过。").is_visible()
-
-
+    expect(page.get_by_text("已导入题库“人民警察法”：新增5题")).to_be_visible()
+    expect(page.get_by_role("heading", name="人民警察法")).to_be_visible()
+    expect(page.get_by_text("人民警察法于（ ）年通过。")).to_be_visible()
 def test_preview_on_a_phone_shows_the_questions_read_with_their_answers(live_app, live_server, phone_page, tmp_path):
     with live_app.app_context():
         make_officer(badge="100001", name="周建国", role="admin", department="市公安局")
@@ -78,7 +77,7 @@ def test_preview_on_a_phone_shows_the_questions_read_with_their_answers(live_app
     page.get_by_label("导入到题库").fill("人民警察法")
     page.get_by_role("button", name="上传并预览").click()
     single = page.locator("#sample-single")
-    assert single.get_by_text("警衔制度由哪部法律规定？").is_visible()
+    expect(single.get_by_text("警衔制度由哪部法律规定？")).to_be_visible()
     assert single.locator("li.right").inner_text().startswith("A. 人民警察法")
-    assert page.locator("#sample-judge").get_by_text("答案：错误").is_visible()
+    expect(page.locator("#sample-judge").get_by_text("答案：错误")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

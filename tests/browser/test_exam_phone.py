@@ -79,11 +79,11 @@ def test_officer_answers_reloads_midway_without_losing_an_answer_and_sees_the_sc
         page.get_by_role("button", name="下一题").click()
         _answer_current(page, qtype)
     page.get_by_role("button", name="交卷").click()
-    assert page.get_by_text("所有题目均已作答").is_visible()
+    expect(page.get_by_text("所有题目均已作答")).to_be_visible()
     page.get_by_role("button", name="确认交卷").click()
     page.wait_for_url(re.compile(r"/attempts/\d+/result$"))
-    assert page.get_by_text("得分").is_visible()
+    expect(page.get_by_text("得分")).to_be_visible()
     assert page.locator("#score").inner_text() == "100"
-    assert page.get_by_text("合格", exact=True).is_visible()
+    expect(page.get_by_text("合格", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert exam_id

@@ -2,6 +2,7 @@
 import io
 
 import pytest
+from playwright.sync_api import expect
 
 from quizapp.extensions import db
 from tests.browser.conftest import browser_login
@@ -27,7 +28,7 @@ def test_admin_imports_roster_after_a_rejected_one(live_app, live_server, deskto
     page.get_by_role("link", name="导入名单").first.click()
     page.get_by_label("名单文件（xlsx、xls或csv）").set_input_files(str(broken))
     page.get_by_role("button", name="上传并预览").click()
-    assert page.get_by_text("文件中有1处错误，整个文件都不会导入").is_visible()
+    expect(page.get_by_text("文件中有1处错误，整个文件都不会导入")).to_be_visible()
     row = page.locator("tr", has_text="部门不能为空")
     assert row.locator("td").first.inner_text() == "42"  # header is row 1, rows[40] is row 42
 
@@ -36,13 +37,10 @@ def test_admin_imports_roster_after_a_rejected_one(live_app, live_server, deskto
     page.get_by_role("button", name="上传并预览").click()
     assert page.locator(".stats .card", has_text="新增").locator(".stat").inner_text() == "99"
     page.get_by_role("button", name="确认导入").click()
-    assert page.get_by_text("导入完成：新增99人").is_visible()
-    assert page.get_by_role("heading", name="初始密码（仅显示这一次，请妥善转交本人）").is_visible()
-
+    expect(page.get_by_text("导入完成：新增99人")).to_be_visible()
+    expect(page.get_by_role("heading", name="初始密码（仅显示这一次，请妥善转交本人）")).to_be_visible()
     page.get_by_role("link", name="查看人员").click()
-    assert page.get_by_text("共100条").is_visible()
-
-
+    expect(page.get_by_text("共100条")).to_be_visible()
 def test_admin_downloads_the_initial_passwords_and_prints_one_slip_each(live_app, live_server, desktop_page, tmp_path):
     from openpyxl import load_workbook
 

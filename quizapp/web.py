@@ -263,6 +263,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = datetime_value
     app.jinja_env.filters["localtime_text"] = timeutil.format_local
     app.jinja_env.filters["score"] = format_score
+    app.jinja_env.filters["duration"] = timeutil.format_duration
     app.jinja_env.globals["ROLE_LABELS"] = ROLE_LABELS
     labels.init_app(app)
 

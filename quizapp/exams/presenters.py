@@ -119,10 +119,7 @@ def time_taken(attempt: Attempt) -> str:
     """用时 of a submitted attempt in words: 12分05秒, 1小时02分10秒."""
     if attempt.submitted_at is None or attempt.started_at is None:
         return ""
-    seconds = max(0, int((attempt.submitted_at - attempt.started_at).total_seconds()))
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return (f"{hours}小时{minutes:02d}分" if hours else f"{minutes}分") + f"{seconds:02d}秒"
+    return timeutil.format_duration((attempt.submitted_at - attempt.started_at).total_seconds())
 
 
 def result_summary(attempt: Attempt, result: dict) -> dict:

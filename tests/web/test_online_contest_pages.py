@@ -40,6 +40,7 @@ def test_an_officer_sees_his_rank_and_the_first_20_from_his_exam_list(app, clien
     assert "竞赛" in listing and f"/contests/online/{exam.id}" in listing
     page = client.get(f"/contests/online/{exam.id}").get_data(as_text=True)
     assert "我的名次" in page and "第23名" in page and "实时排名" in page
+    assert "用时3分42秒" in page and "3分20秒" in page  # his own 222 s, the leader's 200 s
     assert page.count("<tr") == 1 + 21 + 1 + 2  # header, the first 20 and his own row; header and two units
     assert 'class="mine"' in page and "民警22" in page
     assert "民警21" not in page  # 21st place is neither in the top 20 nor his own

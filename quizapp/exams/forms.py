@@ -97,6 +97,8 @@ class ExamDefinitionForm(FlaskForm):
     shuffle_options = BooleanField("打乱选项顺序", default=True)
     partial_credit = BooleanField("多选题少选得一半分", default=False)
     ranked = BooleanField("竞赛（线上竞答：按成绩、用时排名，单位按平均分排名）", default=False)
+    team_top_n = IntegerField("单位按前N名平均分排名（可空）", validators=[Optional(), _between(1, 1000)],
+                              render_kw={"min": 1, "max": 1000, "step": 1, "inputmode": "numeric"})
     show_results = SelectField("成绩与答案显示", choices=list(SHOW_RESULTS.items()))
     start_delay_seconds = IntegerField(f"随机延迟进入（秒，0–{MAX_START_DELAY_SECONDS}，大规模考试错峰）", default=0,
                                        validators=[InputRequired("请填写随机延迟秒数（不需要填0）。"),
@@ -118,6 +120,14 @@ class ExamDefinitionForm(FlaskForm):
         for row in self.blueprint:
             row.bank.choices = self.bank_choices
         return self
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.ranked.data and self.team_top_n.errors:
+            # Not a contest: N is not used, so what was typed into it refuses nothing.
+            self.team_top_n.errors = []
+            valid = not any(field.errors for field in self._all_fields())
+        return valid
 
     # ---------------------------------------------------------------- the document
 
@@ -153,6 +163,10 @@ class ExamDefinitionForm(FlaskForm):
         for name in ("duration_minutes", "total_points", "pass_mark", "attempts_allowed", "start_delay_seconds"):
             if getattr(self, name).data is not None:
                 document[name] = getattr(self, name).data
+        # N only means something for a contest. Left out when 竞赛 is unticked, so that an exam
+        # being edited keeps its N should 竞赛 be ticked again (the ranking ignores it meanwhile).
+        if self.ranked.data and not self.team_top_n.errors:
+            document["team_top_n"] = self.team_top_n.data
         return document
 
     # ---------------------------------------------------------------- checking
@@ -215,7 +229,7 @@ class ExamDefinitionForm(FlaskForm):
         stays unchosen and the check says so."""
         for name in ("title", "mode", "duration_minutes", "total_points", "pass_mark", "attempts_allowed",
                      "shuffle_questions", "shuffle_options", "partial_credit", "show_results",
-                     "start_delay_seconds", "rules", "ranked"):
+                     "start_delay_seconds", "rules", "ranked", "team_top_n"):
             if name in document:
                 getattr(self, name).data = document[name]
         if "shuffle" in document:
@@ -262,24 +276,9 @@ class ExamForm(ExamDefinitionForm):
     opens_at = DateTimeLocalField("开始时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写开始时间。")])
     closes_at = DateTimeLocalField("结束时间", format="%Y-%m-%dT%H:%M", validators=[InputRequired("请填写结束时间。")])
 
-    team_top_n = IntegerField("单位按前N名平均分排名（可空）", validators=[Optional(), _between(1, 1000)],
-                              render_kw={"min": 1, "max": 1000, "step": 1, "inputmode": "numeric"})
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if not self.ranked.data and self.team_top_n.errors:
-            # Not a contest: N is not used, so what was typed into it refuses nothing.
-            self.team_top_n.errors = []
-            valid = not any(field.errors for field in self._all_fields())
-        return valid
-
     def to_document(self, department_paths: dict[int, str]) -> dict:
         """The form's values as an exam document (the POST /api/v1/exams shape; times are local)."""
         document = self.definition_document(department_paths)
-        # N only means something for a contest. Left out when 竞赛 is unticked, so that an exam
-        # being edited keeps its N should 竞赛 be ticked again (the ranking ignores it meanwhile).
-        if self.ranked.data and not self.team_top_n.errors:
-            document["team_top_n"] = self.team_top_n.data
         for name in ("opens_at", "closes_at"):
             if self[name].data is not None:
                 document[name] = self[name].data

@@ -181,3 +181,17 @@ def test_the_live_count_is_of_active_officers_in_the_chosen_subtrees_and_groups(
     assert client.get("/manage/exams/scope-count").get_json() == {"count": 3}
     assert client.get(f"/manage/exams/scope-count?departments={south}").get_json() == {"count": 2}
     assert client.get(f"/manage/exams/scope-count?departments={south}&groups=中共党员").get_json() == {"count": 1}
+
+
+def test_a_contest_schedule_keeps_竞赛_and_its_top_n_through_the_form(client):
+    # The same 竞赛 controls as the exam form: a quarterly 党章知识竞答 saved, then edited, stays ranked.
+    bank = make_bank()
+    make_officer(badge="O1", role="organiser")
+    login(client, "O1")
+    page = client.get("/schedules/new").get_data(as_text=True)
+    assert 'name="ranked"' in page and 'name="team_top_n"' in page
+    client.post("/schedules/new", data=_form(client, bank, ranked="y", team_top_n="3", save="1"))
+    schedule = db.session.scalar(sa.select(Schedule))
+    assert (schedule.template["ranked"], schedule.template["team_top_n"]) == (True, 3)
+    edit = client.get(f"/schedules/{schedule.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*\bchecked\b[^>]*name="ranked"|name="ranked"[^>]*\bchecked\b', edit) and 'name="team_top_n"' in edit and 'value="3"' in edit

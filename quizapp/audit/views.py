@@ -9,6 +9,7 @@ from .. import timeutil
 from ..auth.access import admin_required
 from ..extensions import db
 from ..labels import target_label
+from ..reports.xlsx import XLSX_MIMETYPE
 from .services import ACTION_LABELS, AuditFilter, audit_query, changes_text
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -61,7 +62,7 @@ def export():
          target_label(e.target_type, e.target_id), e.summary, changes_text(e), e.address or "")
         for e in entries))
     response = Response(workbook_bytes(workbook),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        mimetype=XLSX_MIMETYPE)
     stamp = timeutil.format_local(timeutil.now(), "%Y%m%d%H%M")
     response.headers["Content-Disposition"] = content_disposition(f"审计日志{stamp}.xlsx")
     return response

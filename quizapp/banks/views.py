@@ -12,6 +12,7 @@ from flask_login import current_user
 from .. import uploads
 from ..auth.access import admin_required, organiser_required
 from ..extensions import db
+from ..reports.xlsx import XLSX_MIMETYPE
 from . import amendments, checkup, services, sources
 from .forms import (COLUMN_FIELDS, ActionForm, BankForm, BankImportForm, DeleteBankForm, ImportConfirmForm,
                     QuestionForm)
@@ -21,7 +22,6 @@ from .template import template_xlsx
 from .types import OPTION_KEYS, TYPE_LABELS, has_options
 
 bp = Blueprint("banks", __name__, url_prefix="/admin/banks")
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_KIND = "bank"
 PREVIEW_ERRORS = 50
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 from openpyxl import Workbook
 
 from ..exams.models import Exam
-from ..reports.xlsx import add_sheet, workbook_bytes
+from ..reports.xlsx import add_sheet, percent, workbook_bytes
 from .online import OnlineRanking, PrizeList
 
 INDIVIDUAL_HEADER = ["名次", "警号", "姓名", "单位", "最好成绩", "用时(秒)"]
 DEPARTMENT_HEADER = ["名次", "单位", "应参赛人数", "参赛人数", "参赛率(%)", "平均分"]
-
-
-def _percent(rate: float | None):
-    return round(rate * 100, 1) if rate is not None else None
 
 
 def ranking_xlsx(table: OnlineRanking, summary: str) -> bytes:
@@ -29,7 +25,7 @@ def ranking_xlsx(table: OnlineRanking, summary: str) -> bytes:
     top_n = exam.team_top_n
     header = DEPARTMENT_HEADER + ([f"前{top_n}名平均分"] if top_n else [])
     add_sheet(workbook, "单位排名", header, [
-        (d.rank, d.department, d.candidates, d.participants, _percent(d.participation_rate), d.average)
+        (d.rank, d.department, d.candidates, d.participants, percent(d.participation_rate), d.average)
         + ((d.top_n_average,) if top_n else ()) for d in table.departments])
     return workbook_bytes(workbook)
 
@@ -42,6 +38,6 @@ def prizes_xlsx(exam: Exam, prizes: PrizeList) -> bytes:
          prize.placed.result.extra.department, prize.placed.result.score, int(prize.placed.result.seconds))
         for prize in prizes.prizes])
     add_sheet(workbook, "优秀组织奖", ["单位", "应参赛人数", "参赛人数", "参赛率(%)", "平均分"], [
-        (d.department, d.candidates, d.participants, _percent(d.participation_rate), d.average)
+        (d.department, d.candidates, d.participants, percent(d.participation_rate), d.average)
         for d in prizes.organisation])
     return workbook_bytes(workbook)

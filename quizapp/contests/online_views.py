@@ -10,14 +10,13 @@ from ..exams.access import can_manage, managed_exam
 from ..exams.models import Exam
 from ..exams.queries import is_candidate
 from ..extensions import db
-from ..reports.xlsx import content_disposition, report_filename
+from ..reports.xlsx import XLSX_MIMETYPE, content_disposition, report_filename
 from ..web import render_error_page
 from .forms import PrizeForm
 from .online import PrizeRuleError, online_ranking, prize_list, ranking_hidden_message, require_ranked, summary_sentence
 from .online_export import prizes_xlsx, ranking_xlsx
 
 bp = Blueprint("online_contests", __name__)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _managed(exam_id: int) -> Exam:
@@ -36,7 +35,7 @@ def _page(template: str, live_part: str, **context) -> Response:
 
 
 def _xlsx(content: bytes, filename: str) -> Response:
-    response = Response(content, mimetype=XLSX)
+    response = Response(content, mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(filename)
     return response
 

@@ -14,7 +14,7 @@ from ..auth.access import organiser_required
 from ..banks.models import QuestionBank
 from ..extensions import db
 from ..qrcodes import qr_svg
-from ..reports.xlsx import content_disposition, report_filename
+from ..reports.xlsx import XLSX_MIMETYPE, content_disposition, report_filename
 from . import live_host, live_play, live_setup
 from .errors import ContestError
 from .forms import ActionForm, JoinForm, LiveContestForm
@@ -117,7 +117,7 @@ def results_xlsx(contest_id: int):
 
     contest = _contest(contest_id)
     response = Response(contest_xlsx(contest),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(report_filename(contest.title, "竞赛成绩"))
     return response
 

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from .. import timeutil
 from ..audit.services import record
@@ -167,7 +168,8 @@ def _draw_units(exam: Exam, unit_paths=None) -> list[DrawUnit]:
         units = list(exam.departments)
     else:
         parents = list(exam.departments) or list(db.session.scalars(
-            sa.select(Department).where(Department.parent_id.is_(None)).order_by(Department.id)))
+            sa.select(Department).where(Department.parent_id.is_(None)).order_by(Department.id)
+            .options(selectinload(Department.children))))
         units = []
         for parent in parents:
             units.extend(parent.children)

@@ -12,7 +12,7 @@ from ..api.schemas import ErrorSchema
 from ..auth.access import login_required_any
 from ..extensions import db
 from . import services
-from .xlsx import content_disposition, exam_report_xlsx, report_filename
+from .xlsx import XLSX_MIMETYPE, content_disposition, exam_report_xlsx, report_filename
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1", description="Exam reports (organisers, admins)")
 
@@ -75,7 +75,7 @@ class ExamReportResource(MethodView):
 @blp.route("/exams/<int:exam_id>/report.xlsx")
 class ExamReportXlsxResource(MethodView):
     @login_required_any
-    @blp.response(200, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    @blp.response(200, content_type=XLSX_MIMETYPE,
                   description="xlsx with sheets 汇总, 部门, 人员, 题目")
     @blp.alt_response(401, schema=ErrorSchema, description="Not logged in")
     @blp.alt_response(403, schema=ErrorSchema, description="Not an organiser of this exam")
@@ -89,6 +89,6 @@ def xlsx_response(exam) -> Response:
     """The report workbook as a download."""
     report = services.exam_report(exam, with_officers=True)
     response = Response(exam_report_xlsx(report),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(report_filename(exam.title))
     return response

@@ -12,6 +12,7 @@ from ..auth.access import organiser_required
 from ..extensions import db
 from . import charts, services
 from .api import xlsx_response
+from .xlsx import XLSX_MIMETYPE
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -202,7 +203,7 @@ def study_xlsx():
     from flask import Response
 
     response = Response(workbook_bytes(workbook),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(f"学习时长统计{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
     return response
 
@@ -240,6 +241,6 @@ def year_xlsx():
          round(r.participation_rate * 100, 1) if r.participation_rate is not None else None,
          r.studying_officers, r.study_minutes) for r in reports.year_rows(selected, _scope())])
     response = Response(workbook_bytes(workbook),
-                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                        mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(f"{selected}年参与情况.xlsx")
     return response

@@ -57,7 +57,11 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _percent(rate: float | None):
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def percent(rate: float | None):
+    """A rate 0–1 as the percentage a sheet shows (one decimal), blank when there is none."""
     return round(rate * 100, 1) if rate is not None else None
 
 
@@ -69,13 +73,13 @@ def exam_report_xlsx(report: ExamReport) -> bytes:
         ("考试名称", exam.title), ("考试方式", exam.mode_label),
         ("开放时间", exam.opens_at), ("结束时间", exam.closes_at),
         ("合格线", exam.pass_mark), ("总分", exam.total_points),
-        ("应参加人数", f.candidates), ("实际参加人数", f.participated), ("参考率(%)", _percent(f.participation_rate)),
-        ("合格人数", f.passed), ("合格率(%)", _percent(f.pass_rate)),
+        ("应参加人数", f.candidates), ("实际参加人数", f.participated), ("参考率(%)", percent(f.participation_rate)),
+        ("合格人数", f.passed), ("合格率(%)", percent(f.pass_rate)),
         ("平均分", round_score(f.average)), ("最高分", round_score(f.highest)), ("最低分", round_score(f.lowest)),
         ("情况综述", report.summary),
     ])
     add_sheet(workbook, "部门", ["部门", "应参加", "实际参加", "合格人数", "合格率(%)", "平均分"], [
-        (d.department, d.candidates, d.participated, d.passed, _percent(d.pass_rate), round_score(d.average))
+        (d.department, d.candidates, d.participated, d.passed, percent(d.pass_rate), round_score(d.average))
         for d in report.departments])
     add_sheet(workbook, "人员", ["警号", "姓名", "部门", "成绩", "是否合格", "交卷时间"], [
         (o.badge, o.name, o.department, round_score(o.score), "未参加" if o.passed is None else ("合格" if o.passed else "不合格"),
@@ -83,7 +87,7 @@ def exam_report_xlsx(report: ExamReport) -> bytes:
         for o in report.officers])
     add_sheet(workbook, "题目", ["题目编号", "题库", "题型", "题干", "作答人数", "答对人数", "正确率(%)", "难度系数",
                                  "区分度", "提示"], [
-        (q.question_id, q.bank or "", label(q.type, "question_type"), q.stem, q.stats.attempts, q.stats.correct, _percent(q.stats.correct_rate),
+        (q.question_id, q.bank or "", label(q.type, "question_type"), q.stem, q.stats.attempts, q.stats.correct, percent(q.stats.correct_rate),
          q.stats.facility, q.stats.discrimination, "；".join(FLAG_LABELS[f] for f in q.stats.flags))
         for q in report.questions])
     return workbook_bytes(workbook)

@@ -16,9 +16,8 @@ from markupsafe import Markup
 from openpyxl import Workbook
 
 from ..qrcodes import qr_svg
-from ..reports.xlsx import add_sheet, workbook_bytes
+from ..reports.xlsx import XLSX_MIMETYPE, add_sheet, workbook_bytes
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def passwords_xlsx(passwords: Sequence[dict], address: str) -> bytes:
 
 def passwords_xlsx_link(passwords: Sequence[dict], address: str) -> str:
     """The workbook as a data: URL for a download link on the result page (never stored)."""
-    return f"data:{XLSX_TYPE};base64," + base64.b64encode(passwords_xlsx(passwords, address)).decode("ascii")
+    return f"data:{XLSX_MIMETYPE};base64," + base64.b64encode(passwords_xlsx(passwords, address)).decode("ascii")
 
 
 def slips(passwords: Sequence[dict], address: str) -> list[Slip]:

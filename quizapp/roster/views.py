@@ -10,6 +10,7 @@ from flask_login import current_user
 from .. import uploads
 from ..auth.access import admin_required
 from ..extensions import db
+from ..reports.xlsx import XLSX_MIMETYPE
 from . import services, slips
 from .forms import (ActionForm, OfficerDepartmentForm, OfficerEmailForm, OfficerRoleForm, OfficerScopeForm,
                     RosterConfirmForm, RosterUploadForm, ServiceAccountForm)
@@ -176,4 +177,4 @@ def login_qr():
 def import_template():
     """Download an empty roster template with one example row."""
     return send_file(io.BytesIO(roster_template_xlsx()), as_attachment=True, download_name="人员名单模板.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     mimetype=XLSX_MIMETYPE)

@@ -13,6 +13,7 @@ from .. import timeutil
 from ..audit.services import record
 from ..errors import DomainError
 from ..extensions import db
+from ..labels import ISO_WEEKDAYS
 from .lock import LEASE_NAME
 from .models import Schedule, ScheduleFiring, SchedulerLease
 from .rules import CalendarRule, RuleError, due_firing, next_firings, period_fields, period_key
@@ -211,7 +212,7 @@ def preview_schedule(values: ScheduleInput, count: int = 6) -> tuple[list[Firing
     firings = []
     for moment in moments:
         day = moment.astimezone(zone).weekday()
-        firings.append(Firing(moment, WEEKDAYS[day], day >= 5))
+        firings.append(Firing(moment, ISO_WEEKDAYS[day + 1], day >= 5))
     if not moments:
         return firings, None
     try:
@@ -221,9 +222,6 @@ def preview_schedule(values: ScheduleInput, count: int = 6) -> tuple[list[Firing
     questions = sum(rule.count for rule in spec.blueprint) + len(spec.questions)
     points = sum(rule.count * rule.points for rule in spec.blueprint) + len(spec.questions) * spec.question_points
     return firings, ExamPreview(spec.title, questions, points, spec.total_points, spec.opens_at, spec.closes_at)
-
-
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 def preview(schedule_or_rule, count: int = 4, after: datetime | None = None) -> list[datetime]:

@@ -1,11 +1,11 @@
-"""Site-wide web pieces: navigation and home-panel registries, headers, error pages."""
+"""Site-wide web pieces: navigation and home-panel registries, headers, error pages, public links."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from markupsafe import Markup
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException
@@ -14,6 +14,15 @@ from . import labels, timeutil
 from .scores import format_score
 
 bp = Blueprint("web", __name__)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute address officers can open from a phone, a QR code or a printed notice: on
+    QUIZAPP_BASE_URL when set (the address they reach the site by), else on this request's."""
+    base = current_app.config.get("QUIZAPP_BASE_URL") or ""
+    if base:
+        return base + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
 
 ROLE_LABELS = labels.ROLES
 

@@ -89,7 +89,7 @@ def withdraw_from_open_exams(officer_ids) -> int:
     if not officer_ids:
         return 0
     started = sa.select(Attempt.id).where(Attempt.exam_id == Candidate.exam_id, Attempt.officer_id == Candidate.officer_id)
-    open_exams = sa.select(Exam.id).where(Exam.closed_at.is_(None), Exam.closes_at > timeutil.now())
+    open_exams = sa.select(Exam.id).where(~Exam.is_closed)
     return db.session.execute(sa.delete(Candidate).where(
         Candidate.officer_id.in_(officer_ids), Candidate.exam_id.in_(open_exams), ~sa.exists(started),
         Candidate.replaced_by_id.is_(None)).execution_options(synchronize_session=False)).rowcount

@@ -7,23 +7,18 @@ exam's intro page.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 
 from ..extensions import db
 from ..qrcodes import qr_png, qr_svg
+from ..reports.xlsx import report_filename
+from ..web import public_url
 from .models import Exam
-
-# Characters Windows, macOS and phones refuse in a file name.
-_UNSAFE_IN_FILE_NAMES = '\\/:*?"<>|\r\n\t'
 
 
 def exam_link(exam: Exam) -> str:
     """The exam's absolute short link: on QUIZAPP_BASE_URL when set (the address officers
     reach the site by, also used in e-mails), else on the address of this request."""
-    base = current_app.config.get("QUIZAPP_BASE_URL") or ""
-    if base:
-        return f"{base}{url_for('exams.short_link', code=exam.link_code)}"
-    return url_for("exams.short_link", code=exam.link_code, _external=True)
+    return public_url("exams.short_link", code=exam.link_code)
 
 
 def exam_by_link_code(code: str) -> Exam | None:
@@ -46,5 +41,4 @@ def exam_qr_png(exam: Exam) -> bytes:
 
 def qr_file_name(exam: Exam, extension: str) -> str:
     """A download name such as 第一季度政治理论测试二维码.png."""
-    title = "".join(c for c in exam.title if c not in _UNSAFE_IN_FILE_NAMES).strip() or "考试"
-    return f"{title}二维码.{extension}"
+    return report_filename(exam.title, "二维码", extension)

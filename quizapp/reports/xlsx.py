@@ -99,7 +99,7 @@ def content_disposition(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
-def report_filename(title: str, suffix: str = "成绩报告") -> str:
-    """A safe file name for an export of this title."""
+def report_filename(title: str, suffix: str = "成绩报告", extension: str = "xlsx") -> str:
+    """A safe file name for a download about this title (no character Windows, macOS or phones refuse)."""
     cleaned = "".join(c for c in title if c not in '\\/:*?"<>|\r\n\t').strip() or "考试"
-    return f"{cleaned}{suffix}.xlsx"
+    return f"{cleaned}{suffix}.{extension}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file,
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user
 
@@ -11,6 +11,7 @@ from .. import uploads
 from ..auth.access import admin_required
 from ..extensions import db
 from ..reports.xlsx import XLSX_MIMETYPE
+from ..web import public_url
 from . import services, slips
 from .forms import (ActionForm, OfficerDepartmentForm, OfficerEmailForm, OfficerRoleForm, OfficerScopeForm,
                     RosterConfirmForm, RosterUploadForm, ServiceAccountForm)
@@ -160,8 +161,7 @@ def import_confirm():
 
 def login_address() -> str:
     """The site's login page as officers type or scan it: QUIZAPP_BASE_URL when set, else this request's host."""
-    base = current_app.config.get("QUIZAPP_BASE_URL") or request.url_root.rstrip("/")
-    return base + url_for("auth.login")
+    return public_url("auth.login")
 
 
 @bp.route("/roster/login-qr.svg")

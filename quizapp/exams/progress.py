@@ -8,7 +8,7 @@ from .. import timeutil
 from ..audit.services import record
 from ..extensions import db
 from ..notifications.services import notify
-from ..roster.models import Department
+from ..roster.models import Department, Officer
 from ..transactions import transaction
 from .access import require_manager
 from .errors import ExamError
@@ -20,9 +20,12 @@ STATES = {"not_started": "未开始", "in_progress": "答题中", "submitted": "
 
 
 def _officer_states(exam: Exam):
-    """Subquery: per officer who began, whether an attempt is still open (answering) or all are submitted."""
+    """Subquery: per officer who began, whether an attempt is still open (answering) or all are
+    submitted, and when the latest began and was submitted. An officer absent from it has not started."""
     return (sa.select(Attempt.officer_id,
-                      sa.func.max(sa.case((Attempt.submitted_at.is_(None), 1), else_=0)).label("open"))
+                      sa.func.max(sa.case((Attempt.submitted_at.is_(None), 1), else_=0)).label("open"),
+                      sa.func.max(Attempt.started_at).label("started_at"),
+                      sa.func.max(Attempt.submitted_at).label("submitted_at"))
             .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
 
 
@@ -61,21 +64,15 @@ def board_people(exam: Exam, state: str, department: str | None = None) -> list[
     """The candidates in one board state (not_started / in_progress / submitted), optionally of one department."""
     if state not in STATES:
         raise ExamError("未知的答题状态。", status=422, code="invalid_state")
-    from ..roster.models import Officer
-
     states = _officer_states(exam)
-    latest = (sa.select(Attempt.officer_id, sa.func.max(Attempt.started_at).label("started_at"),
-                        sa.func.max(Attempt.submitted_at).label("submitted_at"))
-              .where(Attempt.exam_id == exam.id).group_by(Attempt.officer_id).subquery())
     condition = {"not_started": states.c.officer_id.is_(None), "in_progress": states.c.open == 1,
                  "submitted": states.c.open == 0}[state]
     rows = db.session.execute(
-        sa.select(Officer.badge, Officer.name, Department.path, latest.c.started_at, latest.c.submitted_at)
+        sa.select(Officer.badge, Officer.name, Department.path, states.c.started_at, states.c.submitted_at)
         .select_from(Candidate)
         .join(Officer, Officer.id == Candidate.officer_id)
         .join(Department, Department.id == Candidate.department_id)
         .outerjoin(states, states.c.officer_id == Candidate.officer_id)
-        .outerjoin(latest, latest.c.officer_id == Candidate.officer_id)
         .where(*_candidates(exam, department), condition)
         .order_by(Department.path, Officer.badge)
     ).all()
@@ -84,12 +81,13 @@ def board_people(exam: Exam, state: str, department: str | None = None) -> list[
 
 
 def not_started_officer_ids(exam: Exam, department: str | None = None) -> list[int]:
-    """Invited candidates who have not started the exam, optionally of one department."""
+    """Invited candidates who have not started the exam (the board's 未开始), optionally of one department."""
+    states = _officer_states(exam)
     return list(db.session.scalars(
         sa.select(Candidate.officer_id)
         .join(Department, Department.id == Candidate.department_id)
-        .where(*_candidates(exam, department),
-               Candidate.officer_id.not_in(sa.select(Attempt.officer_id).where(Attempt.exam_id == exam.id)))
+        .outerjoin(states, states.c.officer_id == Candidate.officer_id)
+        .where(*_candidates(exam, department), states.c.officer_id.is_(None))
     ))
 
 

@@ -38,6 +38,12 @@ class ScheduleInput:
     minute: int = 0
     open_days: int = 7
 
+    @classmethod
+    def of(cls, schedule: Schedule) -> ScheduleInput:
+        """What a stored schedule holds, as the form and the API set it."""
+        return cls(schedule.name, schedule.template, schedule.month, schedule.day, schedule.day_of_week,
+                   schedule.hour, schedule.minute, schedule.open_days)
+
     def rule(self) -> CalendarRule:
         return CalendarRule(self.month, self.day, self.day_of_week, self.hour, self.minute, self.open_days,
                             timeutil.local_zone().key)
@@ -123,10 +129,12 @@ def schedule_health_problems(schedule: Schedule, now: datetime | None = None) ->
     return template_problems(schedule.template, upcoming[0], schedule.open_days)
 
 
-def schedules_needing_attention() -> list[tuple[Schedule, list[str]]]:
-    """Active schedules whose next firing would fail, with the reasons."""
+def schedules_needing_attention(schedules=None) -> list[tuple[Schedule, list[str]]]:
+    """Active schedules (of ``schedules`` when given, else all) whose next firing would fail, with the reasons."""
+    if schedules is None:
+        schedules = db.session.scalars(sa.select(Schedule).order_by(Schedule.id))
     found = []
-    for schedule in db.session.scalars(sa.select(Schedule).where(Schedule.paused.is_(False)).order_by(Schedule.id)):
+    for schedule in (s for s in schedules if not s.paused):
         problems = schedule_health(schedule)
         if problems:
             found.append((schedule, problems))

@@ -47,7 +47,7 @@ def index():
             upcoming[schedule.id] = []
     return render_template("schedules/index.html", schedules=schedules, upcoming=upcoming,
                            health=services.scheduler_health(), action=ActionForm(),
-                           broken=dict((s.id, problems) for s, problems in services.schedules_needing_attention()))
+                           broken=dict((s.id, problems) for s, problems in services.schedules_needing_attention(schedules)))
 
 
 def _edit(schedule: Schedule | None):
@@ -111,9 +111,7 @@ def edit(schedule_id: int):
 def detail(schedule_id: int):
     """A schedule: its rule, what it creates, the next firings and the periods fired."""
     schedule = db.get_or_404(Schedule, schedule_id)
-    values = services.ScheduleInput(schedule.name, schedule.template, schedule.month, schedule.day,
-                                    schedule.day_of_week, schedule.hour, schedule.minute, schedule.open_days)
-    upcoming, exam = services.preview_schedule(values)
+    upcoming, exam = services.preview_schedule(services.ScheduleInput.of(schedule))
     return render_template("schedules/detail.html", schedule=schedule, upcoming=upcoming, exam=exam,
                            action=ActionForm(), problems=services.schedule_health(schedule),
                            template_facts=_template_facts(schedule.template))

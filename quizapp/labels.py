@@ -41,6 +41,9 @@ ENTITIES = {
     "sitesetting": "系统设置", "apitoken": "接口令牌", "notification": "消息", "mockexam": "模拟考试",
 }
 
+# Audit actions are named by the areas that record them, as they load (audit.services.register_actions).
+AUDIT_ACTIONS: dict[str, str] = {}
+
 KINDS: dict[str, dict] = {
     "role": ROLES,
     "question_type": QUESTION_TYPES,
@@ -58,6 +61,7 @@ KINDS: dict[str, dict] = {
     "weekday": WEEKDAYS,
     "iso_weekday": ISO_WEEKDAYS,
     "entity": ENTITIES,
+    "audit_action": AUDIT_ACTIONS,
 }
 
 
@@ -65,10 +69,6 @@ def label(value, kind: str) -> str:
     """The Chinese label of an enum value of the given kind ('' for None)."""
     if value is None or value == "":
         return ""
-    if kind == "audit_action":
-        from .audit.services import ACTION_LABELS  # areas register theirs as they load
-
-        return ACTION_LABELS.get(value, str(value))
     return KINDS[kind].get(value, str(value))
 
 

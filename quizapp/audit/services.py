@@ -9,10 +9,13 @@ import sqlalchemy as sa
 from flask import has_request_context, request
 
 from ..extensions import db
+from ..labels import AUDIT_ACTIONS
 from .models import AuditEntry
 
 # Action codes and their Chinese labels, extended by each area as it registers.
-ACTION_LABELS: dict[str, str] = {
+# The one registry of audit-action names (labels.AUDIT_ACTIONS), under the name this area uses.
+ACTION_LABELS = AUDIT_ACTIONS
+ACTION_LABELS.update({
     "roster.import": "导入人员名单",
     "officer.role": "修改角色",
     "officer.department": "调整部门",
@@ -23,7 +26,7 @@ ACTION_LABELS: dict[str, str] = {
     "officer.email": "修改邮箱",
     "officer.create_admin": "创建管理员",
     "officer.service_account": "设置服务账号",
-}
+})
 
 
 def register_actions(labels: dict[str, str]) -> None:

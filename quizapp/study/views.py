@@ -92,7 +92,7 @@ def edit(material_id: int | None = None):
             return redirect(url_for("study.material", material_id=saved.id) if _can_read(saved)
                             else url_for("study.manage"))
     # A refused save shows the PDFs just uploaded again, so that none has to be uploaded twice.
-    attachments = ([f for f in (files.by_key(k) for k in keys) if f is not None and f.kind == "pdf"]
+    attachments = ([f for f in files.by_keys(keys) if f.kind == "pdf"]
                    if keys is not None else list(item.attachments) if item is not None else [])
     return render_template("study/edit.html", form=form, item=item, series_names=materials.series_names(),
                            attachments=attachments, attachment_errors=attachment_errors)

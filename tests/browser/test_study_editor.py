@@ -70,7 +70,9 @@ def write_material(page, base_url: str, tmp_path) -> None:
         chooser.value.set_files(str(image))
     assert uploaded.value.status == 201
     expect(editor.locator("img")).to_have_count(1)
-    assert editor.locator("img").evaluate("img => img.complete && img.naturalWidth") == 320
+    # the picture is served back and drawn (it may still be loading when it is inserted)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=editor.locator("img").element_handle())
+    assert editor.locator("img").evaluate("img => img.naturalWidth") == 320
     page.keyboard.press("Enter")
 
     # Pasted from Word: the text comes in, a picture on the author's disk cannot, and he is told.
@@ -124,7 +126,8 @@ def test_organiser_writes_with_the_editor_and_an_officer_reads_image_and_pdf(liv
         expect(image).to_be_visible()
         expect(page.get_by_role("img", name="截图")).to_be_visible()
         expect(page.get_by_text("粘贴的段落")).to_be_visible()
-        assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+        assert image.evaluate("img => img.naturalWidth") == 320
         # The PDF is drawn on the page, as wide as the phone's column, and zooms.
         expect(page.get_by_text("共 3 页")).to_be_visible()
         first = page.get_by_role("img", name="第 1 页")
